@@ -1,0 +1,109 @@
+"""Loads and validates all content of the publication: taxonomy, towns, pillar texts and stories."""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import os
+from dataclasses import dataclass, field
+
+from .problems import Problems
+from .story import Story, load_story
+from .taxonomy import Taxonomy, load_taxonomy
+from .text import read_text
+from .town import Town, load_town
+
+
+@dataclass
+class Content:
+    root: str
+    taxonomy: Taxonomy
+    towns: dict[str, Town]
+    stories: list[Story]  # every valid story, whatever its status, newest first
+    pillar_texts: dict[str, str]  # pillar slug -> Markdown
+    problems: Problems
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def visible_stories(self, include_drafts: bool = False) -> list[Story]:
+        """What a build shows: public stories, or in a preview also drafts, reviews and embargoed ones."""
+        if include_drafts:
+            return list(self.stories)
+        return [story for story in self.stories if story.is_public(self.today)]
+
+
+def today_from_environment() -> dt.date:
+    """`KSG_TODAY=2026-12-01` fakes the clock (like Hugo's --clock) to test embargoes."""
+    value = os.environ.get("KSG_TODAY")
+    return dt.date.fromisoformat(value) if value else dt.date.today()
+
+
+def load_content(root: str, today: dt.date | None = None) -> Content:
+    root = os.path.abspath(root)
+    problems = Problems(root)
+    taxonomy = load_taxonomy(root, problems)
+    towns: dict[str, Town] = {}
+    for path in sorted(glob.glob(os.path.join(root, "towns", "*.md"))):
+        town = load_town(path, taxonomy, problems)
+        if town:
+            towns[town.slug] = town
+    town_slugs = _town_slugs(root)
+    for team in taxonomy.teams.values():
+        if team.town and team.town not in town_slugs:
+            problems.add(os.path.join(root, "taxonomy.yml"), None, f"teams.{team.slug}.town",
+                         f"Der Ort „{team.town}“ des Teams ist unbekannt.", "Lege zuerst das Ortsprofil in towns/ an.")
+    pillar_texts = _pillar_texts(root, taxonomy, problems)
+    stories_root = os.path.join(root, "stories")
+    stories = []
+    for path in sorted(glob.glob(os.path.join(stories_root, "**", "*.md"), recursive=True)):
+        story = load_story(path, stories_root, taxonomy, town_slugs, problems)
+        if story:
+            stories.append(story)
+    _check_unique_urls(stories, problems)
+    _check_site_links(stories, town_slugs, problems)
+    stories.sort(key=lambda story: story.sort_key)
+    return Content(root, taxonomy, towns, stories, pillar_texts, problems, today or today_from_environment())
+
+
+def _town_slugs(root: str) -> set[str]:
+    # Every profile file counts as a known town, even one with errors of its own: a story that
+    # names it should not get a second, misleading error.
+    return {os.path.splitext(os.path.basename(p))[0] for p in glob.glob(os.path.join(root, "towns", "*.md"))}
+
+
+def _pillar_texts(root: str, taxonomy: Taxonomy, problems: Problems) -> dict[str, str]:
+    texts = {}
+    for path in sorted(glob.glob(os.path.join(root, "pillars", "*.md"))):
+        slug = os.path.splitext(os.path.basename(path))[0]
+        if slug not in taxonomy.pillars:
+            problems.add(path, None, None, f"Zu „{slug}“ gibt es keinen Pfeiler in taxonomy.yml.",
+                         "Der Dateiname muss das Kürzel eines Pfeilers sein, zum Beispiel jugend.md.")
+            continue
+        text = read_text(path, problems)
+        if text is not None:
+            texts[slug] = text
+    return texts
+
+
+def _check_unique_urls(stories: list[Story], problems: Problems) -> None:
+    first: dict[str, Story] = {}
+    for story in stories:
+        other = first.setdefault(story.url, story)
+        if other is not story:
+            problems.add(story.path, None, "slug",
+                         f"Die Adresse /{story.url} hat schon die Geschichte {problems.relative(other.path)}.",
+                         "Wähle für eine der beiden einen anderen Kurznamen (Ordnername oder `slug:`).")
+
+
+def _check_site_links(stories: list[Story], town_slugs: set[str], problems: Problems) -> None:
+    """Links such as /orte/malchin/ or /geschichten/<kurzname>/ must name a page that exists."""
+    story_slugs = {story.slug for story in stories}
+    known = {"orte": town_slugs, "geschichten": story_slugs}
+    for story in stories:
+        for link in story.links:
+            target = link.target.split("#", 1)[0]
+            if not target.startswith("/") or target.startswith("//"):
+                continue
+            parts = [part for part in target.split("/") if part]
+            if len(parts) == 2 and parts[0] in known and parts[1] not in known[parts[0]]:
+                problems.add(story.path, link.line, None, f"Der Link „{link.target}“ führt auf keine Seite.",
+                             "Prüfe den Kurznamen des Ortes oder der Geschichte.")

@@ -1,0 +1,101 @@
+"""Safety of a story's Markdown body: no raw HTML or scripts, no paths out of its folder, no contact data."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+COMMENT = re.compile(r"<!--.*?-->")
+TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?/?>")
+DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "style", "form", "frame", "frameset", "base", "meta", "link",
+                  "svg", "math"}
+EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
+# [text](target "title") and ![alt](target); reference definitions: [id]: target
+INLINE_LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class Link:
+    line: int
+    target: str
+    is_image: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    line: int
+    message: str
+    hint: str
+
+
+def scan(body: str, first_line: int) -> tuple[list[Finding], list[Link]]:
+    """Return the unsafe things in a Markdown body and every link and image it contains."""
+    findings: list[Finding] = []
+    links: list[Link] = []
+    in_fence = None
+    for offset, raw in enumerate(body.split("\n")):
+        line_no = first_line + offset
+        fence = FENCE.match(raw)
+        if fence:
+            marker = fence.group(1)
+            in_fence = None if in_fence == marker else (in_fence or marker)
+            continue
+        if in_fence:
+            continue
+        line = COMMENT.sub("", CODE_SPAN.sub("", raw))
+        for match in TAG.finditer(line):
+            name = match.group(1).lower()
+            if name in DANGEROUS_TAGS:
+                findings.append(Finding(line_no, f"Der HTML-Baustein <{name}> ist in Geschichten verboten.",
+                                        "Schreibe nur Markdown. Videos, Karten und Formulare bindet die Redaktion ein."))
+            elif EVENT_HANDLER.search(match.group(0)):
+                findings.append(Finding(line_no, "HTML mit Ereignis-Attribut (wie onclick=) ist verboten.",
+                                        "Entferne das HTML und schreibe den Text in Markdown."))
+            else:
+                findings.append(Finding(line_no, f"Rohes HTML (<{name}>) ist in Geschichten nicht erlaubt.",
+                                        "Nutze Markdown: **fett**, *kursiv*, [Linktext](https://...), ## Zwischentitel."))
+        for match in INLINE_LINK.finditer(line):
+            links.append(Link(line_no, match.group(3), match.group(1) == "!", match.group(2)))
+        reference = REFERENCE.match(line)
+        if reference:
+            links.append(Link(line_no, reference.group(1), False, ""))
+        if "javascript:" in line.lower() and not any(l.line == line_no for l in links):
+            findings.append(Finding(line_no, "Ein „javascript:“-Link ist verboten.",
+                                    "Verlinke nur Webadressen, die mit https:// beginnen."))
+        for email in EMAIL.findall(line):
+            findings.append(Finding(line_no, f"Die E-Mail-Adresse „{email}“ ist Kontaktdaten.",
+                                    "Zum Schutz aller Beteiligten stehen keine Kontaktdaten in Geschichten. Lösche sie."))
+    for link in links:
+        if BAD_SCHEME.match(link.target):
+            findings.append(Finding(link.line, f"Der Link „{link.target[:40]}“ nutzt ein verbotenes Schema.",
+                                    "Verlinke nur Webadressen, die mit https:// beginnen."))
+        elif link.target.lower().startswith(("mailto:", "tel:")):
+            findings.append(Finding(link.line, "Links auf E-Mail-Adressen oder Telefonnummern sind nicht erlaubt.",
+                                    "Zum Schutz aller Beteiligten stehen keine Kontaktdaten in Geschichten."))
+        elif link.is_image and not link.text.strip():
+            findings.append(Finding(link.line, f"Das Bild „{link.target}“ hat keinen Alternativtext.",
+                                    "Beschreibe in den eckigen Klammern, was auf dem Bild zu sehen ist: ![Beschreibung](bild.jpg)"))
+    return findings, links
+
+
+def local_target(target: str) -> str | None:
+    """The file part of a link that points into the repository; None for web links and anchors."""
+    if not target or target.startswith("#") or SCHEME.match(target) or target.startswith("//"):
+        return None
+    return target.split("#", 1)[0].split("?", 1)[0]
+
+
+def leaves_folder(target: str) -> bool:
+    """True when a relative path climbs out of the story's folder (or is an absolute file path)."""
+    if target.startswith("/"):
+        return False  # a site URL such as /orte/malchin/, checked against the known pages instead
+    normal = posixpath.normpath(target)
+    return normal == ".." or normal.startswith("../")

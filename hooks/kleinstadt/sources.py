@@ -1,0 +1,58 @@
+"""Sources: every story and town names where its facts come from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .fields import FieldChecker
+
+SOURCE_KEYS = {"title", "publisher", "year", "page", "url", "date"}
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    publisher: str | None = None
+    year: int | None = None
+    page: str | None = None
+    url: str | None = None
+
+    def citation(self) -> str:
+        """German citation line: Herausgeber (Jahr): Titel, S. N."""
+        text = self.title
+        if self.publisher:
+            text = f"{self.publisher}{f' ({self.year})' if self.year else ''}: {text}"
+        elif self.year:
+            text = f"{text} ({self.year})"
+        if self.page:
+            text += f", S. {self.page}"
+        return text
+
+
+def check_sources(check: FieldChecker, data: dict, key: str = "sources") -> list[Source]:
+    items = data.get(key)
+    if not items:
+        check.required(data, key, hint="Nenne mindestens eine Quelle, zum Beispiel die Studie mit Seitenzahl: "
+                                       "`- title: Resiliente Kleinstädte` und `page: \"17\"`.")
+        return []
+    if not isinstance(items, list):
+        check.error(key, "Hier wird eine Liste von Quellen erwartet.",
+                    "Jede Quelle beginnt mit `- title: ...` in einer eigenen Zeile.")
+        return []
+    sources = []
+    for index, item in enumerate(items):
+        prefix = f"{key}[{index}]."
+        if isinstance(item, str):
+            item = {"title": item}
+        if not isinstance(item, dict):
+            check.error(prefix[:-1], "Jede Quelle braucht mindestens `title:`.")
+            continue
+        check.unknown_keys(item, SOURCE_KEYS, prefix)
+        title = check.text(item, "title", prefix, hint="Gib den Titel der Quelle an.")
+        year = check.number(item, "year", prefix, required=False, integer=True, minimum=800, maximum=2100)
+        page = check.text(item, "page", prefix, required=False)
+        url = check.url(item, "url", prefix)
+        publisher = check.text(item, "publisher", prefix, required=False)
+        if title:
+            sources.append(Source(title, publisher, year, page, url))
+    return sources

@@ -1,0 +1,232 @@
+"""Stories: stories/<town>/<yyyy-mm-dd>-<slug>/index.md, a page bundle with its images beside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+from dataclasses import dataclass, field
+
+from . import markup
+from .fields import SLUG, FieldChecker, suggest
+from .frontmatter import FrontMatterError, as_date, parse
+from .problems import Problems
+from .sources import Source, check_sources
+from .taxonomy import Taxonomy
+from .text import read_text, word_count
+
+STATUSES = ("draft", "review", "published")
+STORY_KEYS = {"title", "description", "date", "towns", "pillars", "themes", "challenges", "authors", "image",
+              "sources", "status", "embargo", "slug"}
+IMAGE_KEYS = {"file", "alt", "credit", "license", "people", "consent", "minors", "parental_consent"}
+IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp"}
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+WORDS_PER_MINUTE = 200
+DESCRIPTION_MAX = 200
+
+
+@dataclass(frozen=True)
+class StoryImage:
+    file: str  # relative to the story's folder
+    path: str  # absolute
+    alt: str
+    credit: str
+    license: str
+    people: bool = False
+    consent: bool | None = None
+    minors: bool = False
+    parental_consent: bool | None = None
+
+
+@dataclass
+class Story:
+    path: str  # absolute path of index.md
+    folder: str  # absolute path of the story's folder
+    slug: str
+    title: str
+    description: str
+    date: dt.date
+    updated: dt.date | None
+    towns: list[str]
+    pillars: list[str]
+    themes: list[str]
+    challenges: list[str]
+    authors: list[str]
+    sources: list[Source]
+    status: str
+    embargo: dt.date | None
+    image: StoryImage | None
+    body: str
+    body_line: int
+    words: int
+    links: list[markup.Link] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"geschichten/{self.slug}/"
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
+
+    def is_public(self, today: dt.date) -> bool:
+        """Published and past its embargo: only then does it appear in `make build`."""
+        return self.status == "published" and (self.embargo is None or self.embargo <= today)
+
+    @property
+    def sort_key(self) -> tuple:
+        # Newest first; ties broken by slug so that every build orders the same way.
+        return (-self.date.toordinal(), self.slug)
+
+
+def load_story(path: str, stories_root: str, taxonomy: Taxonomy, town_slugs, problems: Problems) -> Story | None:
+    folder = os.path.dirname(path)
+    rel = os.path.relpath(path, stories_root).replace(os.sep, "/").split("/")
+    layout_hint = "Eine Geschichte liegt in stories/<ort>/<JJJJ-MM-TT>-<kurzname>/index.md."
+    if len(rel) != 3 or rel[2] != "index.md":
+        problems.add(path, None, None, "Die Geschichte liegt nicht im richtigen Ordner.", layout_hint)
+        return None
+    town_folder, story_folder = rel[0], rel[1]
+    match = FOLDER.match(story_folder)
+    if not match:
+        problems.add(path, None, None, f"Der Ordnername „{story_folder}“ passt nicht zum Muster.",
+                     "Er beginnt mit dem Datum und einem Kurznamen aus Kleinbuchstaben: 2026-03-14-mein-thema")
+        return None
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        front = parse(text)
+    except FrontMatterError as error:
+        problems.add(path, error.line, None, error.message, error.hint)
+        return None
+    data = front.data
+    check = FieldChecker(problems, path, front.lines)
+    for key, line in front.duplicates:
+        problems.add(path, line, key, "Diese Angabe steht doppelt.", "Lösche eine der beiden Zeilen.")
+    check.unknown_keys(data, STORY_KEYS)
+
+    title = check.text(data, "title", hint="Gib der Geschichte eine kurze, treffende Überschrift.")
+    description = check.text(data, "description", max_length=DESCRIPTION_MAX,
+                             hint="Schreibe einen Anreißer: ein bis zwei Sätze, höchstens 200 Zeichen.")
+    created, updated = _dates(check, data)
+    if created and created.isoformat() != match.group(1):
+        check.error("date", f"Das Datum {created.isoformat()} passt nicht zum Ordnernamen „{story_folder}“.",
+                    "Benenne den Ordner um oder korrigiere das Datum, damit beide gleich sind.")
+    slug = match.group(2)
+    if "slug" in data:
+        custom = check.text(data, "slug")
+        if custom and not SLUG.match(custom):
+            check.error("slug", f"„{custom}“ ist kein gültiger Kurzname für die Adresse.",
+                        "Nur Kleinbuchstaben a-z, Ziffern und Bindestriche.")
+        elif custom:
+            slug = custom
+    towns = check.references(data, "towns", town_slugs, "als Ort", minimum=1)
+    if towns and town_folder not in towns:
+        check.error("towns", f"Die Geschichte liegt im Ordner „{town_folder}“, der Ort steht aber nicht in `towns`.",
+                    f"Setze „{town_folder}“ als ersten Ort ein oder verschiebe den Ordner.")
+    pillars = check.references(data, "pillars", taxonomy.pillars, "als Pfeiler", minimum=1, maximum=2)
+    themes = check.references(data, "themes", taxonomy.themes, "als Themenfeld", required=False)
+    challenges = check.references(data, "challenges", taxonomy.challenges, "als Herausforderung", required=False)
+    authors = check.references(data, "authors", taxonomy.teams, "als Team", minimum=1)
+    sources = check_sources(check, data)
+    status = check.text(data, "status", hint="Schreibe `status: draft`, solange du noch schreibst.")
+    if status and status not in STATUSES:
+        check.error("status", f"„{status}“ ist kein bekannter Status.",
+                    (suggest(status, STATUSES) + " ").lstrip() + "Erlaubt sind: draft (Entwurf), review (in Prüfung), published (veröffentlicht).")
+    embargo = check.date(data, "embargo", required=False)
+    image = _image(check, data, folder)
+
+    findings, links = markup.scan(front.body, front.body_line)
+    for finding in findings:
+        problems.add(path, finding.line, None, finding.message, finding.hint)
+        check.ok = False
+    for link in links:
+        target = markup.local_target(link.target)
+        if target is None:
+            continue
+        if markup.leaves_folder(target):
+            problems.add(path, link.line, None, f"Der Pfad „{link.target}“ führt aus dem Ordner der Geschichte hinaus.",
+                         "Lege Bilder und Dateien in den Ordner der Geschichte und verlinke sie nur mit ihrem Namen.")
+            check.ok = False
+        elif not target.startswith("/") and not os.path.exists(os.path.join(folder, target)):
+            problems.add(path, link.line, None, f"Die Datei „{target}“ gibt es im Ordner der Geschichte nicht.",
+                         "Prüfe den Dateinamen (Groß- und Kleinschreibung zählt) oder lege die Datei dazu.")
+            check.ok = False
+    if not check.ok or None in (title, description, created, status) or not (towns and pillars and authors and sources):
+        return None
+    return Story(path=path, folder=folder, slug=slug, title=title, description=description, date=created,
+                 updated=updated, towns=towns, pillars=pillars, themes=themes, challenges=challenges, authors=authors,
+                 sources=sources, status=status, embargo=embargo, image=image, body=front.body,
+                 body_line=front.body_line, words=word_count(front.body), links=links)
+
+
+def _dates(check: FieldChecker, data: dict) -> tuple[dt.date | None, dt.date | None]:
+    """`date: 2026-03-14`, or Material's form `date: {created: ..., updated: ...}`."""
+    value = data.get("date")
+    if isinstance(value, dict):
+        check.unknown_keys(value, {"created", "updated"}, "date.")
+        created = check.date(value, "created", "date.")
+        updated = check.date(value, "updated", "date.", required=False)
+    else:
+        created, updated = check.date(data, "date"), None
+    if created and updated and updated < created:
+        check.error("date.updated", "Die Aktualisierung liegt vor dem Erscheinungsdatum.",
+                    "Das Datum bei `updated` muss am oder nach `created` liegen.")
+    return created, updated
+
+
+def _image(check: FieldChecker, data: dict, folder: str) -> StoryImage | None:
+    block = check.mapping(data, "image", required=False)
+    if block is None:
+        return None
+    prefix = "image."
+    check.unknown_keys(block, IMAGE_KEYS, prefix)
+    file = check.text(block, "file", prefix, hint="Gib den Dateinamen des Bildes im Ordner der Geschichte an.")
+    alt = check.text(block, "alt", prefix, hint="Beschreibe in einem Satz, was auf dem Bild zu sehen ist.")
+    credit = check.text(block, "credit", prefix, hint="Nenne, wer das Bild gemacht hat (Vorname und Initial genügt).")
+    license_ = check.text(block, "license", prefix, hint="Nenne die Lizenz, zum Beispiel „CC BY 4.0“.")
+    people = check.boolean(block, "people", prefix) or False
+    consent = check.boolean(block, "consent", prefix)
+    minors = check.boolean(block, "minors", prefix) or False
+    parental = check.boolean(block, "parental_consent", prefix)
+    if people and consent is not True:
+        check.error("image.consent", "Auf dem Bild sind Personen erkennbar, aber ihre Einwilligung ist nicht vermerkt.",
+                    "Hole die Einwilligung ein und schreibe `consent: true`, sonst nimm ein anderes Bild.")
+    if minors and parental is not True:
+        check.error("image.parental_consent", "Auf dem Bild sind Minderjährige, aber die Einwilligung der Eltern fehlt.",
+                    "Die Schule bewahrt die Einwilligung auf; hier steht nur `parental_consent: true`.")
+    if alt and file and _looks_like_file_name(alt, file):
+        check.error("image.alt", f"„{alt}“ ist kein Alternativtext, sondern ein Dateiname.",
+                    "Beschreibe, was auf dem Bild zu sehen ist, für Menschen, die es nicht sehen können.")
+    if not file:
+        return None
+    if markup.leaves_folder(file) or file.startswith("/"):
+        check.error("image.file", f"Der Pfad „{file}“ führt aus dem Ordner der Geschichte hinaus.",
+                    "Lege das Bild in den Ordner der Geschichte und nenne nur seinen Dateinamen.")
+        return None
+    path = os.path.join(folder, file)
+    if os.path.splitext(file)[1].lower() not in IMAGE_TYPES:
+        check.error("image.file", f"„{file}“ ist kein erlaubtes Bildformat.", "Erlaubt sind JPEG, PNG und WebP.")
+        return None
+    if not os.path.isfile(path):
+        check.error("image.file", f"Das Bild „{file}“ fehlt im Ordner der Geschichte.",
+                    "Lege die Bilddatei neben index.md oder korrigiere den Dateinamen.")
+        return None
+    size = os.path.getsize(path)
+    if size > MAX_IMAGE_BYTES:
+        check.error("image.file", f"Das Bild ist {size / 1048576:.1f} MB groß, erlaubt sind höchstens 20 MB.",
+                    "Verkleinere das Bild, zum Beispiel auf 3000 Pixel Breite.")
+        return None
+    if not (alt and credit and license_):
+        return None
+    return StoryImage(file, path, alt, credit, license_, people, consent, minors, parental)
+
+
+def _looks_like_file_name(alt: str, file: str) -> bool:
+    lowered = alt.strip().lower()
+    stem = os.path.splitext(os.path.basename(file))[0].lower()
+    return lowered in (file.lower(), stem) or bool(re.fullmatch(r"[\w-]+\.(jpe?g|png|webp|gif)", lowered)) \
+        or bool(re.fullmatch(r"(img|dsc|pxl|image|bild|foto)[_-]?\d+", lowered))

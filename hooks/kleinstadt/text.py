@@ -1,0 +1,21 @@
+"""Reading content files: UTF-8 only, with the line of the first bad byte when it is not."""
+
+from __future__ import annotations
+
+from .problems import Problems
+
+
+def read_text(path: str, problems: Problems) -> str | None:
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    try:
+        return raw.decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.add(path, line, None, "Die Datei ist nicht in UTF-8 gespeichert (Umlaute wären kaputt).",
+                     "Speichere sie in deinem Editor mit der Kodierung „UTF-8“.")
+        return None
+
+
+def word_count(markdown: str) -> int:
+    return sum(1 for word in markdown.split() if any(ch.isalnum() for ch in word))

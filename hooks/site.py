@@ -1,0 +1,137 @@
+"""The MkDocs adapter: turns the content model and its views into pages.
+
+The only module that knows MkDocs. It validates all content before anything is written (a problem
+aborts the build with every message listed), adds stories, towns and generated index pages as
+virtual files, picks their templates and hands the templates their data.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from kleinstadt.content import load_content
+from kleinstadt.dates import german_date
+from kleinstadt.views import Listing, ListingPage, Views, build_views
+
+log = logging.getLogger("mkdocs.hooks.kleinstadt")
+
+
+class _State:
+    command: str = "build"
+    views: Views | None = None
+    pages: dict = {}  # src_uri -> (kind, data)
+
+
+state = _State()
+
+
+def include_drafts() -> bool:
+    """Drafts and stories in review show in `make serve` and previews, never in `make build`."""
+    return state.command == "serve" or os.environ.get("KSG_DRAFTS") == "1"
+
+
+def on_startup(command, dirty):
+    state.command = command
+
+
+def on_config(config):
+    root = os.path.dirname(os.path.abspath(config.config_file_path))
+    content = load_content(root)
+    if content.problems:
+        for problem in content.problems.sorted():
+            log.error(problem.format())
+        raise PluginError(f"{len(content.problems)} Problem(e) in den Inhalten: Die Seite wird nicht gebaut. "
+                          "Führe `make check` aus, um alle Hinweise zu sehen.")
+    state.views = build_views(content, include_drafts())
+    return config
+
+
+def _front(**meta) -> str:
+    # JSON strings are valid YAML, so every value is quoted safely.
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items() if value is not None]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def on_files(files: Files, config):
+    views = state.views
+    content = views.content
+    pages: dict = {}
+
+    def add(src_uri: str, text: str, kind: str, data) -> None:
+        files.append(File.generated(config, src_uri, content=text))
+        pages[src_uri] = (kind, data)
+
+    for story in views.stories:
+        base = f"geschichten/{story.slug}/"
+        add(base + "index.md", _front(title=story.title, description=story.description, template="story.html")
+            + story.body, "story", story)
+        for name in sorted(os.listdir(story.folder)):
+            path = os.path.join(story.folder, name)
+            if name != "index.md" and os.path.isfile(path) and not name.startswith("."):
+                files.append(File.generated(config, base + name, abs_src_path=path))
+
+    town_pages = {}
+    for listing in views.listings():
+        for page in listing.pages():
+            src_uri = page.url + "index.md"
+            if listing.kind == "ort" and page.number == 1:
+                town = content.towns[listing.key]
+                town_pages[town.slug] = page
+                add(src_uri, _front(title=town.name, description=town.description or None, template="town.html")
+                    + town.body, "town", (town, page))
+                continue
+            intro = ""
+            if page.number == 1 and listing.kind == "pfeiler":
+                intro = content.pillar_texts.get(listing.key, "")
+            title = listing.title if page.number == 1 else f"{listing.title} – Seite {page.number}"
+            add(src_uri, _front(title=title, description=listing.description, template="listing.html") + intro,
+                "listing", page)
+
+    for kind, title, description in (
+        ("pfeiler", "Die fünf Pfeiler", "Die fünf Pfeiler der Resilienz von Kleinstädten und ihre Geschichten."),
+        ("regionen", "Regionen", "Die fünf ostdeutschen Länder und ihre Kleinstädte."),
+        ("orte", "Orte", "Die zehn Kleinstädte der Studie mit ihren Geschichten."),
+        ("themen", "Themenfelder", "Die Themenfelder der Studie und ihre Geschichten."),
+    ):
+        add(f"{kind}/index.md", _front(title=title, description=description, template="overview.html"),
+            "overview", kind)
+    state.pages = pages
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    entry = state.pages.get(page.file.src_uri)
+    if entry and entry[0] == "story":
+        story = entry[1]
+        if story.status != "published" or not story.is_public(state.views.content.today):
+            page.meta["robots"] = "noindex"
+    return markdown
+
+
+def on_env(env, config, files):
+    env.filters["datum"] = german_date
+    env.globals["ksg"] = state.views
+    return env
+
+
+def on_page_context(context, page, config, nav):
+    entry = state.pages.get(page.file.src_uri)
+    if entry:
+        kind, data = entry
+        context["ksg_kind"] = kind
+        if kind == "story":
+            context["story"] = data
+        elif kind == "town":
+            context["town"], context["listing_page"] = data
+        elif kind == "listing":
+            context["listing_page"] = data
+        elif kind == "overview":
+            context["overview"] = data
+    elif page.is_homepage:
+        context["ksg_kind"] = "home"
+    return context
