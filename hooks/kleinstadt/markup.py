@@ -52,6 +52,8 @@ def scan(body: str, first_line: int) -> tuple[list[Finding], list[Link]]:
             continue
         line = COMMENT.sub("", CODE_SPAN.sub("", raw))
         for match in TAG.finditer(line):
+            if match.group(0).startswith("</"):
+                continue  # the opening tag is reported already
             name = match.group(1).lower()
             if name in DANGEROUS_TAGS:
                 findings.append(Finding(line_no, f"Der HTML-Baustein <{name}> ist in Geschichten verboten.",

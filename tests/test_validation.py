@@ -1,0 +1,265 @@
+"""One test per validation rule: each checks the German message's file, line and field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+from kleinstadt.problems import Problem
+
+STORY = "stories/altdorf/2026-03-01-probe/index.md"
+
+
+def problems_of(site, today=None) -> list[Problem]:
+    return site.check(today).problems.sorted()
+
+
+def only(site, **expected) -> Problem:
+    found = problems_of(site)
+    assert len(found) == 1, "\n".join(p.format() for p in found)
+    problem = found[0]
+    for key, value in expected.items():
+        actual = getattr(problem, key)
+        if key == "message":
+            assert value in actual, actual
+        else:
+            assert actual == value, f"{key}: {actual!r} != {value!r}"
+    return problem
+
+
+def write_probe(site, front: str, body: str = "Ein Text.\n") -> str:
+    return site.write(STORY, "---\n" + front.strip("\n") + "\n---\n\n" + body)
+
+
+VALID = """title: Probe
+description: Ein kurzer Anreißer.
+date: 2026-03-01
+towns: [altdorf]
+pillars: [jugend]
+authors: [redaktion]
+sources:
+  - title: Resiliente Kleinstädte
+    page: "17"
+status: published"""
+
+
+def test_fixture_site_is_valid(site):
+    write_probe(site, VALID)
+    content = site.check()
+    assert not content.problems, content.problems.report()
+    assert [s.slug for s in content.stories] == ["probe"]
+    assert len(content.towns) == 3
+
+
+def test_yaml_syntax_error_names_line(site):
+    write_probe(site, VALID.replace("title: Probe", "title: Probe\n  kaputt: [offen"))
+    problem = only(site, file=STORY, message="kein gültiges YAML")
+    assert problem.line in (3, 4)
+    assert "Tipp" in problem.format()
+
+
+def test_missing_front_matter(site):
+    site.write(STORY, "Nur Text, kein Kopfbereich.\n")
+    only(site, file=STORY, line=1, message="Kopfbereich")
+
+
+def test_missing_required_field(site):
+    write_probe(site, VALID.replace("title: Probe\n", ""))
+    only(site, file=STORY, field="title", message="Pflichtangabe fehlt")
+
+
+def test_missing_nested_field_points_at_parent_line(site):
+    write_probe(site, VALID.replace("  - title: Resiliente Kleinstädte\n", "  - publisher: Institut\n"))
+    only(site, file=STORY, field="sources[0].title", line=9)
+
+
+def test_unknown_key_suggests_the_right_one(site):
+    write_probe(site, VALID + "\npillar: [jugend]")
+    problem = only(site, file=STORY, field="pillar", line=12)
+    assert "Meinten Sie „pillars“?" in problem.hint
+
+
+def test_wrong_type(site):
+    write_probe(site, VALID.replace("title: Probe", "title: [eins, zwei]"))
+    only(site, field="title", line=2, message="Text erwartet")
+
+
+def test_impossible_date(site):
+    write_probe(site, VALID.replace("date: 2026-03-01", "date: 2026-02-30"))
+    only(site, field="date", line=4, message="kein mögliches Datum")
+
+
+def test_date_must_match_folder(site):
+    write_probe(site, VALID.replace("date: 2026-03-01", "date: 2026-03-02"))
+    only(site, field="date", line=4, message="passt nicht zum Ordnernamen")
+
+
+def test_updated_before_created(site):
+    write_probe(site, VALID.replace("date: 2026-03-01", "date:\n  created: 2026-03-01\n  updated: 2026-02-01"))
+    only(site, field="date.updated", line=6, message="vor dem Erscheinungsdatum")
+
+
+def test_unknown_town_with_suggestion(site):
+    write_probe(site, VALID.replace("towns: [altdorf]", "towns: [altdorf, neudorff]"))
+    problem = only(site, field="towns[1]", line=5, message="„neudorff“ ist als Ort unbekannt")
+    assert "neudorf" in problem.hint
+
+
+@pytest.mark.parametrize("key, value, what", [
+    ("pillars", "[jugendd]", "als Pfeiler"),
+    ("themes", "[kulturr]", "als Themenfeld"),
+    ("challenges", "[klimaa]", "als Herausforderung"),
+    ("authors", "[redaktionn]", "als Team"),
+])
+def test_unknown_references(site, key, value, what):
+    front = VALID
+    if f"{key}:" in front:
+        front = "\n".join(f"{key}: {value}" if line.startswith(f"{key}:") else line for line in front.split("\n"))
+    else:
+        front += f"\n{key}: {value}"
+    write_probe(site, front)
+    problem = only(site, field=f"{key}[0]", message=what)
+    assert problem.hint.startswith("Meinten Sie")
+
+
+def test_too_many_pillars(site):
+    write_probe(site, VALID.replace("pillars: [jugend]", "pillars: [jugend, finanzen, innovation]"))
+    only(site, field="pillars", line=6, message="erlaubt sind 1 bis 2")
+
+
+def test_teaser_too_long(site):
+    write_probe(site, VALID.replace("Ein kurzer Anreißer.", "x" * 205))
+    problem = only(site, field="description", line=3, message="205 Zeichen")
+    assert "5 Zeichen" in problem.hint
+
+
+def test_unknown_status(site):
+    write_probe(site, VALID.replace("status: published", "status: publishd"))
+    problem = only(site, field="status", line=11)
+    assert "published" in problem.hint
+
+
+def test_duplicate_url(site):
+    write_probe(site, VALID)
+    site.story("probe", date=dt.date(2026, 4, 1), towns=("neudorf",))
+    problem = only(site, field="slug", message="/geschichten/probe/")
+    assert problem.file.startswith("stories/neudorf/") or problem.file == STORY
+
+
+def test_duplicate_key(site):
+    write_probe(site, VALID + "\ntitle: Noch einmal")
+    only(site, field="title", line=12, message="doppelt")
+
+
+def test_missing_image_file(site):
+    write_probe(site, VALID + "\nimage:\n  file: bild.jpg\n  alt: Ein Marktplatz\n  credit: Mia K.\n  license: CC BY 4.0")
+    only(site, field="image.file", line=13, message="fehlt im Ordner")
+
+
+def test_missing_alt_text(site):
+    write_probe(site, VALID + "\nimage:\n  file: bild.jpg\n  credit: Mia K.\n  license: CC BY 4.0")
+    site.write("stories/altdorf/2026-03-01-probe/bild.jpg", b"\xff\xd8\xff")
+    only(site, field="image.alt", message="Pflichtangabe")
+
+
+def test_alt_text_that_is_a_file_name(site):
+    write_probe(site, VALID + "\nimage:\n  file: bild.jpg\n  alt: IMG_2031\n  credit: Mia K.\n  license: CC BY 4.0")
+    site.write("stories/altdorf/2026-03-01-probe/bild.jpg", b"\xff\xd8\xff")
+    only(site, field="image.alt", line=14, message="Dateiname")
+
+
+def test_image_of_minors_needs_parental_consent(site):
+    write_probe(site, VALID + "\nimage:\n  file: bild.jpg\n  alt: Zwei Jugendliche am Mikrofon\n  credit: Mia K.\n"
+                "  license: CC BY 4.0\n  people: true\n  consent: true\n  minors: true")
+    site.write("stories/altdorf/2026-03-01-probe/bild.jpg", b"\xff\xd8\xff")
+    only(site, field="image.parental_consent", message="Eltern")
+
+
+def test_image_path_leaving_the_folder(site):
+    write_probe(site, VALID + "\nimage:\n  file: ../../geheim.jpg\n  alt: Ein Bild\n  credit: Mia K.\n  license: CC BY 4.0")
+    only(site, field="image.file", line=13, message="aus dem Ordner")
+
+
+def test_file_not_utf8(site):
+    site.write(STORY, ("---\n" + VALID + "\n---\n\nGr\xfc\xdfe\n").encode("latin-1"))
+    only(site, file=STORY, line=3, message="UTF-8")  # the ß of „Anreißer“
+
+
+@pytest.mark.parametrize("body, message", [
+    ("Hallo <script>alert(1)</script>\n", "<script>"),
+    ("<iframe src='https://example.org'></iframe>\n", "<iframe>"),
+    ("Ein <span onclick=\"x()\">Klick</span>\n", "Ereignis-Attribut"),
+    ("[Klick](javascript:alert(1))\n", "verbotenes Schema"),
+    ("Ein <b>fetter</b> Text\n", "Rohes HTML"),
+    ("Schreib an mia@example.org\n", "E-Mail-Adresse"),
+])
+def test_raw_html_scripts_and_contact_data(site, body, message):
+    write_probe(site, VALID, "Erste Zeile.\n\n" + body)
+    only(site, file=STORY, line=16, message=message)
+
+
+def test_html_in_code_is_allowed(site):
+    write_probe(site, VALID, "So sieht ein Skript aus: `<script>`\n\n```\n<iframe></iframe>\n```\n")
+    assert not problems_of(site)
+
+
+def test_link_leaving_the_folder(site):
+    write_probe(site, VALID, "Siehe [hier](../../neudorf/datei.pdf).\n")
+    only(site, file=STORY, line=14, message="aus dem Ordner der Geschichte hinaus")
+
+
+def test_image_without_alt_in_body(site):
+    site.write("stories/altdorf/2026-03-01-probe/foto.png", b"\x89PNG")
+    write_probe(site, VALID, "![](foto.png)\n")
+    only(site, file=STORY, line=14, message="keinen Alternativtext")
+
+
+def test_link_to_unknown_site_page(site):
+    write_probe(site, VALID, "Mehr aus [Altdorf](/orte/altdorf/) und [Nirgendwo](/orte/nirgendwo/).\n")
+    only(site, file=STORY, line=14, message="„/orte/nirgendwo/“ führt auf keine Seite")
+
+
+def test_all_problems_are_reported_together(site):
+    write_probe(site, VALID.replace("title: Probe\n", "").replace("towns: [altdorf]", "towns: [nirgends]"),
+                "<script>x</script>\n")
+    fields = {p.field for p in problems_of(site)}
+    assert {"title", "towns[0]", None} <= fields
+
+
+def test_town_validation(site):
+    path = os.path.join(site.root, "towns", "altdorf.md")
+    text = open(path, encoding="utf-8").read()
+    site.write("towns/altdorf.md", text.replace('ags: "16000001"', 'ags: "1600001"').replace("lat: 50.9", "lat: 60.9"))
+    found = problems_of(site)
+    assert {(p.file, p.field) for p in found} == {("towns/altdorf.md", "ags"), ("towns/altdorf.md", "coordinates.lat")}
+    assert all(p.line for p in found)
+
+
+def test_team_members_only_with_initial(site):
+    path = os.path.join(site.root, "taxonomy.yml")
+    text = open(path, encoding="utf-8").read()
+    site.write("taxonomy.yml", text.replace('"Mia K."', '"Mia Kowalski"'))
+    problem = only(site, file="taxonomy.yml", message="vollen Namen")
+    assert problem.line and problem.field.endswith("members[0]")
+
+
+def test_github_annotation_format(site):
+    write_probe(site, VALID + "\npillar: [jugend]")
+    annotation = only(site).github_annotation()
+    assert annotation.startswith(f"::error file={STORY},line=12,title=Feld pillar::")
+    assert "Meinten Sie" in annotation
+
+
+def test_status_and_embargo_decide_visibility(site):
+    site.story("offen")
+    site.story("entwurf", status="draft")
+    site.story("pruefung", status="review")
+    site.story("gesperrt", embargo=dt.date(2026, 7, 1))
+    content = site.check(today=dt.date(2026, 6, 1))
+    assert not content.problems
+    assert [s.slug for s in content.visible_stories()] == ["offen"]
+    assert len(content.visible_stories(include_drafts=True)) == 4
+    later = site.check(today=dt.date(2026, 7, 1))
+    assert sorted(s.slug for s in later.visible_stories()) == ["gesperrt", "offen"]
