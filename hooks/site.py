@@ -135,3 +135,11 @@ def on_page_context(context, page, config, nav):
     elif page.is_homepage:
         context["ksg_kind"] = "home"
     return context
+
+
+def on_post_build(config):
+    """Steps that work on the written HTML (search index, feeds, open data, ...) run here, in order."""
+    site_dir = config.site_dir
+    views = state.views
+    # Each feature adds one line below and keeps its logic in a module of its own.
+    del site_dir, views
