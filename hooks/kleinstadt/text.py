@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from .problems import Problems
+
+WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
 def read_text(path: str, problems: Problems) -> str | None:
@@ -18,4 +22,5 @@ def read_text(path: str, problems: Problems) -> str | None:
 
 
 def word_count(markdown: str) -> int:
-    return sum(1 for word in markdown.split() if any(ch.isalnum() for ch in word))
+    # One C-level regex pass: counting word by word in Python cost a millisecond per story.
+    return len(WORD.findall(markdown))
