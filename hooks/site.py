@@ -24,6 +24,7 @@ log = logging.getLogger("mkdocs.hooks.kleinstadt")
 class _State:
     command: str = "build"
     views: Views | None = None
+    editions: list = []  # the editions this build shows, newest first
     pages: dict = {}  # src_uri -> (kind, data)
 
 
@@ -100,6 +101,15 @@ def on_files(files: Files, config):
     ):
         add(f"{kind}/index.md", _front(title=title, description=description, template="overview.html"),
             "overview", kind)
+    # Editions: one page each at a URL fixed by its number, and the overview of all of them.
+    state.editions = content.editions.visible(content.today, include_drafts())
+    for edition in state.editions:
+        description = edition.description or (f"{edition.title} vom {german_date(edition.date)} mit "
+                                               f"{len(edition.visible_stories(views.stories))} Geschichten.")
+        add(edition.url + "index.md", _front(title=edition.title, description=description, template="edition.html")
+            + edition.body, "edition", edition)
+    add("ausgaben/index.md", _front(title="Ausgaben", description="Alle Ausgaben der Kleinstadtgeschichten, "
+                                    "die neueste zuerst.", template="edition.html"), "editions", state.editions)
     state.pages = pages
     return files
 
@@ -116,6 +126,7 @@ def on_page_markdown(markdown, page, config, files):
 def on_env(env, config, files):
     env.filters["datum"] = german_date
     env.globals["ksg"] = state.views
+    env.globals["ksg_editions"] = state.editions
     return env
 
 
@@ -132,6 +143,8 @@ def on_page_context(context, page, config, nav):
             context["listing_page"] = data
         elif kind == "overview":
             context["overview"] = data
+        elif kind == "edition":
+            context["edition"] = data
     elif page.is_homepage:
         context["ksg_kind"] = "home"
     return context

@@ -7,6 +7,7 @@ import glob
 import os
 from dataclasses import dataclass, field
 
+from .edition import Editions, load_editions
 from .problems import Problems
 from .story import Story, load_story
 from .taxonomy import Taxonomy, load_taxonomy
@@ -23,6 +24,7 @@ class Content:
     pillar_texts: dict[str, str]  # pillar slug -> Markdown
     problems: Problems
     today: dt.date = field(default_factory=dt.date.today)
+    editions: Editions = field(default_factory=Editions)  # newest first
 
     def visible_stories(self, include_drafts: bool = False) -> list[Story]:
         """What a build shows: public stories, or in a preview also drafts, reviews and embargoed ones."""
@@ -61,7 +63,9 @@ def load_content(root: str, today: dt.date | None = None) -> Content:
     _check_unique_urls(stories, problems)
     _check_site_links(stories, town_slugs, problems)
     stories.sort(key=lambda story: story.sort_key)
-    return Content(root, taxonomy, towns, stories, pillar_texts, problems, today or today_from_environment())
+    today = today or today_from_environment()
+    editions = load_editions(root, stories, today, problems)
+    return Content(root, taxonomy, towns, stories, pillar_texts, problems, today, editions)
 
 
 def _town_slugs(root: str) -> set[str]:
