@@ -16,6 +16,8 @@ from mkdocs.structure.files import File, Files
 
 from kleinstadt.content import load_content
 from kleinstadt.dates import german_date
+from kleinstadt import security
+from kleinstadt.map import Maps
 from kleinstadt.views import Listing, ListingPage, Views, build_views
 
 log = logging.getLogger("mkdocs.hooks.kleinstadt")
@@ -126,6 +128,8 @@ def on_page_markdown(markdown, page, config, files):
 def on_env(env, config, files):
     env.filters["datum"] = german_date
     env.globals["ksg"] = state.views
+    env.globals["ksg_maps"] = Maps(state.views.content.towns, state.views.content.taxonomy.regions)
+    env.globals["ksg_csp"] = security.POLICY
     env.globals["ksg_editions"] = state.editions
     return env
 
@@ -148,6 +152,15 @@ def on_page_context(context, page, config, nav):
     elif page.is_homepage:
         context["ksg_kind"] = "home"
     return context
+
+
+def on_post_page(output, page, config):
+    """Content-Security-Policy with the hashes of the page's inline scripts; rel="noopener" on external links."""
+    return security.harden(output, config.site_url)
+
+
+def on_post_template(output, template_name, config):
+    return security.harden(output, config.site_url) if template_name.endswith(".html") else output
 
 
 def on_post_build(config):
