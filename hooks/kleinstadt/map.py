@@ -191,7 +191,6 @@ def render(points: list[Point], states: tuple[str, ...], title: str, *, width: i
              f'{frame.height}" aria-labelledby="{title_id}" font-size="{font}">',
              f'<title id="{title_id}">{escape(title)}</title>', _land(tuple(states), frame, geo_path)]
     radius = max(3, round(font * .36))
-    # Towns at the edge get their label on the inner side, so no name is cut off.
     for point in sorted(points, key=lambda p: p.current):  # the current town is drawn last, on top
         x, y = frame.project(point.lon, point.lat)
         if not (0 <= x <= frame.width and 0 <= y <= frame.height):
@@ -200,7 +199,8 @@ def render(points: list[Point], states: tuple[str, ...], title: str, *, width: i
         parts.append(f'<a href="{escape(point.href)}" class="{css}">')
         parts.append(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="{radius + 2 if point.current else radius}"/>')
         if labels == "all" or point.current:
-            left = x > frame.width * .62
+            # Label to the right unless the name would run off the map (a name is about 0.6 em a letter).
+            left = x + radius + 4 + len(point.name) * font * .6 > frame.width
             anchor = ' text-anchor="end"' if left else ""
             tx = x - radius - 4 if left else x + radius + 4
             parts.append(f'<text x="{tx:.0f}" y="{y + font * .35:.0f}"{anchor}>{escape(point.name)}</text>')
