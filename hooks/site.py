@@ -19,6 +19,7 @@ from kleinstadt.dates import german_date
 from kleinstadt import security
 from kleinstadt.map import Maps
 from kleinstadt.views import Listing, ListingPage, Views, build_views
+from render_pool import pool
 
 log = logging.getLogger("mkdocs.hooks.kleinstadt")
 
@@ -163,8 +164,17 @@ def on_post_template(output, template_name, config):
     return security.harden(output, config.site_url) if template_name.endswith(".html") else output
 
 
+def on_nav(nav, config, files):
+    # Story pages are built by worker processes on all cores (render_pool.py); not in `serve`.
+    if state.command != "serve":
+        stories = [file for file in files.documentation_pages() if state.pages.get(file.src_uri, ("",))[0] == "story"]
+        pool.start(stories, config, files, nav)
+    return nav
+
+
 def on_post_build(config):
     """Steps that work on the written HTML (search index, feeds, open data, ...) run here, in order."""
+    pool.finish()  # first: every story page must be written before the steps below read the HTML
     site_dir = config.site_dir
     views = state.views
     # Each feature adds one line below and keeps its logic in a module of its own.

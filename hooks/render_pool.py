@@ -1,0 +1,119 @@
+"""Build story pages in forked worker processes.
+
+MkDocs renders Markdown and templates page by page on one core; at 10,000 stories that is most of the
+build. After the navigation exists (on_nav), the parent forks workers that each read, render and write a
+share of the story pages, while the parent builds everything else with a stand-in for those pages (an
+empty template, so it writes nothing). Warnings of the workers are logged again in the parent, so
+`strict` still fails the build; on_post_build waits for the workers before any step reads the HTML.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import traceback
+
+from mkdocs.commands.build import _build_page, _populate_page
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.hooks.kleinstadt")
+STAND_IN = "---\ntemplate: ksg-skip.html\n---\n"
+MIN_PAGES = int(os.environ.get("KSG_PARALLEL_MIN", "300"))
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record):
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+class _SkipStandIns(logging.Filter):
+    """Hide MkDocs' note that the parent's stand-in pages produced no output."""
+
+    def filter(self, record):
+        return not (record.getMessage().startswith("Page skipped: 'geschichten/"))
+
+
+class RenderPool:
+    def __init__(self):
+        self.children: list[tuple[int, int]] = []
+        self.collected: dict = {}  # hooks running in workers may put picklable results here
+
+    @staticmethod
+    def workers() -> int:
+        return max(1, int(os.environ.get("KSG_WORKERS", os.cpu_count() or 1)))
+
+    def start(self, story_files: list, config, files, nav) -> bool:
+        """Fork the workers; returns False when the build is too small to be worth it."""
+        self.children, self.collected = [], {}
+        workers = self.workers()
+        if workers < 2 or len(story_files) < MIN_PAGES or not hasattr(os, "fork"):
+            return False
+        for index in range(workers):
+            share = story_files[index::workers]
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker
+                os.close(read_end)
+                result = self._work(share, config, files, nav)
+                with os.fdopen(write_end, "wb") as out:
+                    pickle.dump(result, out)
+                os._exit(0)
+            os.close(write_end)
+            self.children.append((pid, read_end))
+        for file in story_files:  # the parent only needs cheap stand-ins for these pages now
+            file.content_string = STAND_IN
+        logging.getLogger("mkdocs.commands.build").addFilter(_SkipStandIns())
+        return True
+
+    def _work(self, share: list, config, files, nav) -> dict:
+        collect = _Collect()
+        logging.getLogger("mkdocs").addHandler(collect)
+        try:
+            env = config.theme.get_env()
+            env = config.plugins.on_env(env, config=config, files=files)
+            doc_files = files.documentation_pages()
+            for file in share:
+                if file.page is None:
+                    Page(None, file, config)
+                _populate_page(file.page, config, files)
+            for file in share:
+                _build_page(file.page, config, doc_files, nav, env)
+                file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+            return {"warnings": collect.records, "collected": self.collected}
+        except BaseException:  # reported by the parent, which fails the build
+            return {"warnings": collect.records, "error": traceback.format_exc(), "collected": {}}
+
+    def finish(self) -> None:
+        """Wait for every worker; re-log their warnings; fail the build if one of them failed."""
+        errors = []
+        for pid, read_end in self.children:
+            with os.fdopen(read_end, "rb") as handle:
+                data = handle.read()
+            _, status = os.waitpid(pid, 0)
+            if not data:
+                errors.append(f"Ein Arbeitsprozess ist abgestürzt (Status {status}).")
+                continue
+            result = pickle.loads(data)
+            for name, level, message in result["warnings"]:
+                logging.getLogger(name).log(level, message)
+            for key, value in result["collected"].items():
+                if isinstance(value, dict):
+                    self.collected.setdefault(key, {}).update(value)
+                elif isinstance(value, list):
+                    self.collected.setdefault(key, []).extend(value)
+                else:
+                    self.collected[key] = value
+            if "error" in result:
+                errors.append(result["error"])
+        self.children = []
+        if errors:
+            raise PluginError("Fehler beim Bauen der Geschichten:\n" + "\n".join(errors))
+
+
+pool = RenderPool()

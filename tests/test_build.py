@@ -1,0 +1,204 @@
+"""Build tests on the fixture site: indexes, drafts, embargo, pagination, failed builds, worker processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from urllib.parse import urljoin
+
+import pytest
+
+from conftest import FixtureSite
+
+TODAY = dt.date(2026, 6, 1)
+
+
+def all_html(site_dir: str) -> dict[str, str]:
+    pages = {}
+    for folder, _, names in os.walk(site_dir):
+        for name in names:
+            if name.endswith(".html"):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as handle:
+                    pages[os.path.relpath(path, site_dir)] = handle.read()
+    return pages
+
+
+def listing_pages(site_dir: str, base: str) -> list[tuple[str, str]]:
+    """(URL, HTML) of every page of one paginated index, following its "next" links."""
+    pages, url = [], base
+    while url:
+        path = os.path.join(site_dir, url, "index.html")
+        assert os.path.exists(path), f"Seite fehlt: {url}"
+        html = open(path, encoding="utf-8").read()
+        pages.append((url, html))
+        nxt = re.search(r'rel="next" href="([^"]+)"', pagination(html))
+        url = os.path.normpath(urljoin("/" + url, nxt.group(1))).lstrip("/") + "/" if nxt else None
+    return pages
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """45 published stories over three towns, two regions and several pillars and themes, plus a draft,
+    a story in review and an embargoed one."""
+    from conftest import FIXTURE
+    import corpus
+
+    root = str(tmp_path_factory.mktemp("build") / "src")
+    corpus.prepare_site(root, source=FIXTURE)
+    site = FixtureSite(root)
+    towns = (("altdorf",), ("neudorf",), ("seestadt", "altdorf"))
+    pillars = (("jugend",), ("finanzen", "jugend"), ("innovation",))
+    themes = (["kultur"], ["jugend", "beteiligung"], [])
+    for index in range(45):
+        site.story(f"geschichte-{index:02d}", date=dt.date(2026, 1, 1) + dt.timedelta(days=index),
+                   towns=towns[index % 3], pillars=pillars[index % 3], themes=themes[index % 3])
+    site.story("geheimer-entwurf", towns=("neudorf",), status="draft")
+    site.story("noch-in-pruefung", towns=("neudorf",), status="review")
+    site.story("mit-sperrfrist", towns=("neudorf",), embargo=dt.date(2026, 12, 24))
+    result = site.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    site.site_dir = os.path.join(root, "site")
+    return site
+
+
+def pagination(html: str) -> str:
+    match = re.search(r'<nav class="ksg-pagination".*?</nav>', html, re.S)
+    return match.group(0) if match else ""
+
+
+def story_links(url: str, html: str, pattern: str = r'href="([^"]+)"') -> list[str]:
+    """Slugs of the stories a page links to, in order, with relative links resolved."""
+    slugs = []
+    for href in re.findall(pattern, html):
+        match = re.fullmatch(r"/geschichten/([a-z0-9-]+)/", os.path.normpath(urljoin("/" + url, href)) + "/")
+        if match:
+            slugs.append(match.group(1))
+    return slugs
+
+
+def slugs_on(pages: list[tuple[str, str]]) -> set[str]:
+    return {slug for url, html in pages for slug in story_links(url, html)}
+
+
+def test_every_story_is_on_all_its_index_pages(built):
+    from kleinstadt.content import load_content
+
+    content = load_content(built.root, today=TODAY)
+    stories = content.visible_stories()
+    assert len(stories) == 45
+    site_dir = built.site_dir
+    all_stories = slugs_on(listing_pages(site_dir, "geschichten/"))
+    regions = {code: r.slug for code, r in content.taxonomy.regions.items()}
+    for story in stories:
+        assert story.slug in all_stories
+        for pillar in story.pillars:
+            assert story.slug in slugs_on(listing_pages(site_dir, f"pfeiler/{pillar}/")), (story.slug, pillar)
+        for town in story.towns:
+            assert story.slug in slugs_on(listing_pages(site_dir, f"orte/{town}/")), (story.slug, town)
+            region = regions[content.towns[town].state]
+            assert story.slug in slugs_on(listing_pages(site_dir, f"regionen/{region}/")), (story.slug, region)
+        for theme in story.themes:
+            assert story.slug in slugs_on(listing_pages(site_dir, f"themen/{theme}/")), (story.slug, theme)
+        assert os.path.exists(os.path.join(site_dir, story.url, "index.html"))
+
+
+def test_index_pages_are_newest_first_and_paginated(built):
+    pages = listing_pages(built.site_dir, "geschichten/")
+    assert len(pages) == 3  # 45 stories, 20 a page
+    order = [slug for url, html in pages
+             for slug in story_links(url, html, r'class="ksg-card__title"><a href="([^"]+)"')]
+    assert order == [f"geschichte-{i:02d}" for i in range(44, -1, -1)]
+    first, last = pagination(pages[0][1]), pagination(pages[2][1])
+    assert 'rel="prev"' not in first and 'rel="next"' in first
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    assert "Seite 2 von 3" in pages[1][1]
+
+
+def test_pagination_links_resolve(built):
+    for rel, html in all_html(built.site_dir).items():
+        base = "/" + os.path.dirname(rel) + "/"
+        for href in re.findall(r'rel="(?:prev|next)" href="([^"]+)"', pagination(html)):
+            target = os.path.normpath(urljoin(base, href)).lstrip("/")
+            assert os.path.exists(os.path.join(built.site_dir, target, "index.html")), (rel, href)
+
+
+def test_drafts_reviews_and_embargoed_stories_appear_nowhere(built):
+    for rel, html in all_html(built.site_dir).items():
+        for slug in ("geheimer-entwurf", "noch-in-pruefung", "mit-sperrfrist"):
+            assert slug not in html, (slug, rel)
+    for slug in ("geheimer-entwurf", "noch-in-pruefung", "mit-sperrfrist"):
+        assert not os.path.exists(os.path.join(built.site_dir, "geschichten", slug))
+
+
+def test_story_page_shows_its_facts(built):
+    html = built.html("geschichten/geschichte-01/", built.site_dir)
+    assert "Geschichte geschichte-01" in html
+    assert "2. Januar 2026" in html  # German date
+    assert "Min. Lesezeit" in html
+    assert "Resiliente Kleinstädte" in html  # sources
+    assert 'aria-label="Brotkrumen"' in html and "Thüringen" in html
+    assert "Ähnliche Geschichten" in html
+    assert '<html lang="de"' in html
+
+
+def test_town_page_has_facts_and_stories(built):
+    html = built.html("orte/altdorf/", built.site_dir)
+    assert "Steckbrief" in html and "5.000" in html and "Testkreis" in html
+    assert "Geschichten aus Altdorf" in html
+
+
+def test_embargo_lifts_on_its_date(site):
+    site.story("mit-sperrfrist", embargo=dt.date(2026, 6, 1))
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert os.path.exists(os.path.join(site.root, "site", "geschichten", "mit-sperrfrist", "index.html"))
+
+
+def test_drafts_show_marked_in_previews(site):
+    site.story("entwurf", status="draft")
+    result = site.build(env={"KSG_DRAFTS": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "Diese Geschichte ist ein Entwurf" in site.html("geschichten/entwurf/")
+
+
+def test_broken_story_fails_and_keeps_the_previous_site(site):
+    site.story("gut")
+    assert site.build().returncode == 0
+    good = site.html("geschichten/gut/")
+    site.story("kaputt", towns=("nirgendwo",))
+    result = site.build()
+    assert result.returncode != 0
+    assert "„nirgendwo“ ist als Ort unbekannt" in result.stdout + result.stderr
+    assert "bleibt unverändert" in result.stderr
+    assert site.html("geschichten/gut/") == good
+    assert not os.path.exists(os.path.join(site.root, "site", "geschichten", "kaputt"))
+    assert not [n for n in os.listdir(site.root) if n.startswith(".site-")]
+
+
+def test_broken_internal_link_fails_strict_build(site):
+    site.write("pages/ueber.md", "---\ntitle: Über\n---\n\n[Kaputt](gibt-es-nicht.md)\n")
+    result = site.build()
+    assert result.returncode != 0
+
+
+def test_worker_processes_build_the_same_pages(site):
+    for index in range(6):
+        site.story(f"parallel-{index}", date=dt.date(2026, 2, 1) + dt.timedelta(days=index))
+    one, two = os.path.join(site.root, "site-1"), os.path.join(site.root, "site-2")
+    assert site.build(one, env={"KSG_WORKERS": "1"}).returncode == 0
+    result = site.build(two, env={"KSG_WORKERS": "2", "KSG_PARALLEL_MIN": "1"})
+    assert result.returncode == 0, result.stderr
+    first, second = all_html(one), all_html(two)
+    assert set(first) == set(second)
+    for rel in first:
+        if rel.startswith("geschichten/parallel-"):
+            assert first[rel] == second[rel], rel
+
+
+def test_warnings_in_worker_processes_fail_the_strict_build(site):
+    site.story("anker", body="Siehe [den Abschnitt](#gibt-es-nicht).\n")
+    result = site.build(env={"KSG_WORKERS": "2", "KSG_PARALLEL_MIN": "1"})
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "gibt-es-nicht" in result.stdout + result.stderr
