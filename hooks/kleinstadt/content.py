@@ -51,7 +51,8 @@ def load_content(root: str, today: dt.date | None = None) -> Content:
     town_slugs = _town_slugs(root)
     for team in taxonomy.teams.values():
         if team.town and team.town not in town_slugs:
-            problems.add(os.path.join(root, "taxonomy.yml"), None, f"teams.{team.slug}.town",
+            problems.add(os.path.join(root, "taxonomy.yml"), taxonomy.lines.get(f"teams.{team.slug}.town"),
+                         f"teams.{team.slug}.town",
                          f"Der Ort „{team.town}“ des Teams ist unbekannt.", "Lege zuerst das Ortsprofil in towns/ an.")
     pillar_texts = _pillar_texts(root, taxonomy, problems)
     stories_root = os.path.join(root, "stories")

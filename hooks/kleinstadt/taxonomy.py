@@ -65,6 +65,7 @@ class Taxonomy:
     themes: dict[str, Term] = field(default_factory=dict)
     challenges: dict[str, Term] = field(default_factory=dict)
     teams: dict[str, Team] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # "teams.<slug>.town" -> line, for later checks
 
     def region_by_slug(self, slug: str) -> Region | None:
         return next((region for region in self.regions.values() if region.slug == slug), None)
@@ -133,6 +134,7 @@ def load_taxonomy(root: str, problems: Problems) -> Taxonomy:
             target[item["slug"]] = Term(item["slug"], item["title"])
     team_keys = {"slug", "name", "kind", "description", "town", "school", "supervisor_role", "members", "example"}
     for _, prefix, item in entries("teams", team_keys, ("slug", "name", "kind")):
+        taxonomy.lines[f"teams.{item['slug']}.town"] = lines.get(prefix + "town") or lines.get(prefix[:-1], 1)
         if item["kind"] not in TEAM_KINDS:
             check.error(prefix + "kind", f"„{item['kind']}“ ist keine bekannte Art von Team.",
                         "Erlaubt sind: " + ", ".join(sorted(TEAM_KINDS)) + ".")
