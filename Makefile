@@ -10,7 +10,7 @@ export PYTHONPATH := $(CURDIR)/hooks:$(CURDIR)/tools
 
 .PHONY: install system serve build check test bench
 
-install: system $(STAMP)
+install: system $(STAMP) node_modules/.package-lock.json
 
 # Debian packages (Chromium for browser tests, fonts, ...); only installs what is missing.
 system:
@@ -21,6 +21,11 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	@rm -f $(VENV)/.installed-* && touch $@
+
+# The Nu Html Checker (vnu.jar) for the HTML tests, pinned in package-lock.json; it runs on Debian's Java,
+# so its install script (which would download a Java) is skipped.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
 
 serve: install
 	$(PY) -m mkdocs serve --livereload

@@ -16,6 +16,8 @@ from mkdocs.structure.files import File, Files
 
 from kleinstadt.content import load_content
 from kleinstadt.dates import german_date
+from kleinstadt import feeds, opendata, sitemap
+from kleinstadt.linked_data import LinkedData
 from kleinstadt import security
 from kleinstadt.map import Maps
 from kleinstadt.views import Listing, ListingPage, Views, build_views
@@ -29,6 +31,7 @@ class _State:
     views: Views | None = None
     editions: list = []  # the editions this build shows, newest first
     pages: dict = {}  # src_uri -> (kind, data)
+    feed_entries: set = set()  # slugs of the stories in some feed, whose HTML on_page_content keeps
 
 
 state = _State()
@@ -52,6 +55,7 @@ def on_config(config):
         raise PluginError(f"{len(content.problems)} Problem(e) in den Inhalten: Die Seite wird nicht gebaut. "
                           "Führe `make check` aus, um alle Hinweise zu sehen.")
     state.views = build_views(content, include_drafts())
+    state.feed_entries = feeds.entry_slugs(state.views)
     return config
 
 
@@ -132,7 +136,17 @@ def on_env(env, config, files):
     env.globals["ksg_maps"] = Maps(state.views.content.towns, state.views.content.taxonomy.regions)
     env.globals["ksg_csp"] = security.POLICY
     env.globals["ksg_editions"] = state.editions
+    env.globals["ksg_feeds"] = feeds.FeedLinks(state.views)  # feed autodiscovery: kleinstadt/feeds.py
+    env.globals["ksg_linked_data"] = LinkedData(state.views.content, config)  # JSON-LD: kleinstadt/linked_data.py
     return env
+
+
+def on_page_content(html, page, config, files):
+    """Keep the rendered body of stories that appear in a feed (in a worker, pool.collected travels back)."""
+    entry = state.pages.get(page.file.src_uri)
+    if entry and entry[0] == "story" and entry[1].slug in state.feed_entries and html.strip():
+        pool.collected.setdefault("story_html", {})[entry[1].slug] = html
+    return html
 
 
 def on_page_context(context, page, config, nav):
@@ -178,4 +192,8 @@ def on_post_build(config):
     site_dir = config.site_dir
     views = state.views
     # Each feature adds one line below and keeps its logic in a module of its own.
+    publisher = config.site_author or config.site_name
+    feeds.write_feeds(site_dir, views, config.site_url, pool.collected.get("story_html", {}), publisher)  # kleinstadt/feeds.py
+    opendata.write_open_data(site_dir, views, config.site_url, publisher)  # /daten/: kleinstadt/opendata.py
+    sitemap.write_sitemap_and_robots(site_dir, views, config.site_url)  # kleinstadt/sitemap.py
     del site_dir, views

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, only when something is missing.
 set -euo pipefail
-packages=(chromium fonts-noto-core)
+# openjdk-17-jre-headless and nodejs (with npm): the Nu Html Checker (vnu.jar from npm) in the tests.
+packages=(chromium fonts-noto-core openjdk-17-jre-headless nodejs)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,0 +1,86 @@
+"""One built fixture site shared by the tests of feeds, open data, search-engine tags and HTML validity.
+
+Building once per test session keeps those tests fast. The stories cover what the outputs must handle:
+two towns in two regions, a title image, a relative link to an image, an `updated` date, a draft and an
+embargoed story (neither may appear anywhere public).
+
+    from published_site import published  # noqa: F401  (the fixture)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+
+import pytest
+from PIL import Image
+
+import corpus
+from conftest import FIXTURE, FixtureSite
+
+SITE_URL = "https://kleinstadtgeschichten.example.org/"
+PUBLIC = ("brueckenfest", "hafen", "markt")
+HIDDEN = ("entwurf", "spaeter")
+
+
+def _png(width: int = 40, height: int = 30) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (31, 111, 92)).save(out, "PNG")
+    return out.getvalue()
+
+
+def write_stories(site: FixtureSite) -> None:
+    site.write("stories/altdorf/2026-03-01-brueckenfest/index.md", """---
+title: "Ein Fest für die neue Brücke"
+description: "Altdorf und Neudorf feiern gemeinsam: Jugendliche haben das Fest geplant."
+date:
+  created: 2026-03-01
+  updated: 2026-05-10
+towns: [altdorf, neudorf]
+pillars: [jugend, innovation]
+themes: [jugend, beteiligung]
+authors: [redaktion, jugendredaktion-schmalkalden]
+image:
+  file: bruecke.png
+  alt: Eine grüne Fläche als Platzhalter für die Brücke
+  credit: Mia K.
+  license: CC BY 4.0
+sources:
+  - title: Resiliente Kleinstädte
+    page: "17"
+status: published
+---
+
+Ein **Fest** an der [Brücke](https://example.org/bruecke), geplant vom Jugendparlament.
+
+## Wie es begann
+
+Mit Mut & Ideen: ![Skizze der Brücke](skizze.png)
+""")
+    site.write("stories/altdorf/2026-03-01-brueckenfest/bruecke.png", _png(1200, 675))  # title images: >= 1200 px
+    site.write("stories/altdorf/2026-03-01-brueckenfest/skizze.png", _png())
+    site.story("hafen", date=dt.date(2026, 4, 2), towns=("seestadt",), pillars=("finanzen",),
+               title="Der Hafen gehört allen", description="Seestadt hat seinen Hafen neu geordnet.")
+    site.story("markt", date=dt.date(2026, 2, 1), towns=("neudorf",), pillars=("selbstgestaltung",),
+               themes=["stadtentwicklung"], title="Markt am Samstag", description="Der Wochenmarkt kehrt zurück.")
+    site.story("entwurf", date=dt.date(2026, 4, 3), towns=("seestadt",), status="draft")
+    site.story("spaeter", date=dt.date(2026, 4, 4), towns=("altdorf",), embargo=dt.date(2026, 12, 24))
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> FixtureSite:
+    """The fixture site with the stories above, built as `make build` would (KSG_TODAY=2026-06-01)."""
+    root = str(tmp_path_factory.mktemp("published") / "site-src")
+    corpus.prepare_site(root, source=FIXTURE)
+    site = FixtureSite(root)
+    write_stories(site)
+    result = site.build(env={"SITE_URL": SITE_URL})
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    site.site_dir = os.path.join(root, "site")
+    return site
+
+
+def read(site: FixtureSite, relative: str, mode: str = "r"):
+    with open(os.path.join(site.site_dir, relative), mode, **({} if "b" in mode else {"encoding": "utf-8"})) as handle:
+        return handle.read()
