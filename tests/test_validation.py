@@ -78,7 +78,7 @@ def test_missing_nested_field_points_at_parent_line(site):
 def test_unknown_key_suggests_the_right_one(site):
     write_probe(site, VALID + "\npillar: [jugend]")
     problem = only(site, file=STORY, field="pillar", line=12)
-    assert "Meinten Sie „pillars“?" in problem.hint
+    assert "Meintest du „pillars“?" in problem.hint
 
 
 def test_wrong_type(site):
@@ -121,7 +121,7 @@ def test_unknown_references(site, key, value, what):
         front += f"\n{key}: {value}"
     write_probe(site, front)
     problem = only(site, field=f"{key}[0]", message=what)
-    assert problem.hint.startswith("Meinten Sie")
+    assert problem.hint.startswith("Meintest du")
 
 
 def test_too_many_pillars(site):
@@ -249,7 +249,7 @@ def test_github_annotation_format(site):
     write_probe(site, VALID + "\npillar: [jugend]")
     annotation = only(site).github_annotation()
     assert annotation.startswith(f"::error file={STORY},line=12,title=Feld pillar::")
-    assert "Meinten Sie" in annotation
+    assert "Meintest du" in annotation
 
 
 def test_status_and_embargo_decide_visibility(site):

@@ -29,9 +29,15 @@ def main(argv: list[str] | None = None) -> int:
             print(problem.github_annotation())
     print(problems.report())
     if not problems:
-        counts = f"{len(content.stories)} Geschichten, {len(content.towns)} Orte, {len(content.taxonomy.teams)} Teams"
+        counts = ", ".join(_count(n, one, many) for n, one, many in (
+            (len(content.stories), "Geschichte", "Geschichten"), (len(content.towns), "Ort", "Orte"),
+            (len(content.taxonomy.teams), "Team", "Teams")))
         print(f"Geprüft: {counts}.")
     return 1 if problems else 0
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 if __name__ == "__main__":

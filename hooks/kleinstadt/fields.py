@@ -39,7 +39,7 @@ def type_name(value) -> str:
 def suggest(word: str, choices) -> str:
     """A German "did you mean" for a near miss, or an empty string."""
     match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"Meinten Sie „{match[0]}“?" if match else ""
+    return f"Meintest du „{match[0]}“?" if match else ""
 
 
 class FieldChecker:

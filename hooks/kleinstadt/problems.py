@@ -70,11 +70,13 @@ class Problems:
 
     def report(self) -> str:
         if not self.items:
-            return "Alles in Ordnung: keine Probleme gefunden."
+            return "Alles in Ordnung: keine Probleme gefunden. Super!"
         lines = [p.format() for p in self.sorted()]
         count = len(self.items)
-        noun = "Problem" if count == 1 else "Probleme"
-        lines.append(f"\n{count} {noun} gefunden. Bitte behebe sie und starte `make check` noch einmal.")
+        noun = "Stelle" if count == 1 else "Stellen"
+        lines.append(f"\n{count} {noun} zum Ausbessern gefunden. Keine Sorge, das ist normal! Die Zahl nach dem "
+                     "Dateinamen ist die Zeile. Behebe eine Stelle nach der anderen und starte dann "
+                     "`make check` noch einmal.")
         return "\n".join(lines)
 
 

@@ -17,6 +17,8 @@ from .taxonomy import Taxonomy
 from .text import read_text, word_count
 
 STATUSES = ("draft", "review", "published")
+# Marks what the author still has to write in a new story (tools/new_story.py); refused from `review` on.
+PLACEHOLDER = "HIER AUSFÜLLEN"
 STORY_KEYS = {"title", "description", "date", "towns", "pillars", "themes", "challenges", "authors", "image",
               "sources", "status", "embargo", "slug"}
 IMAGE_KEYS = {"file", "alt", "credit", "license", "people", "consent", "minors", "parental_consent"}
@@ -136,6 +138,11 @@ def load_story(path: str, stories_root: str, taxonomy: Taxonomy, town_slugs, pro
     if status and status not in STATUSES:
         check.error("status", f"„{status}“ ist kein bekannter Status.",
                     (suggest(status, STATUSES) + " ").lstrip() + "Erlaubt sind: draft (Entwurf), review (in Prüfung), published (veröffentlicht).")
+    if status in ("review", "published") and PLACEHOLDER in text:
+        problems.add(path, text[: text.index(PLACEHOLDER)].count("\n") + 1, None,
+                     f"Hier steht noch „{PLACEHOLDER}“, die Geschichte ist aber schon auf „{status}“.",
+                     "Ersetze jede solche Stelle durch deinen Text oder setze den Status zurück auf `draft`.")
+        check.ok = False
     embargo = check.date(data, "embargo", required=False)
     image = _image(check, data, folder)
 

@@ -1,0 +1,143 @@
+"""`make story` (tools/new_story.py): the scaffolder writes a story that passes `make check` as it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+
+import new_story
+from kleinstadt import cli
+from kleinstadt.story import PLACEHOLDER
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TODAY = dt.date(2026, 5, 4)
+
+
+def tool_env(**extra) -> dict:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(REPO, "hooks"), os.path.join(REPO, "tools")]))
+    env.update(extra)
+    return env
+
+
+def create(site, **fields) -> str:
+    values = dict(title="Neuer Treffpunkt am Fluss", town="altdorf", pillars=["jugend"],
+                  team="jugendredaktion-schmalkalden", date=TODAY)
+    values.update(fields)
+    return new_story.create_story(site.root, **values)
+
+
+def test_slug_spells_out_umlauts():
+    assert new_story.story_slug("Über Größe & Mühe: Jugend in Lübz!") == "ueber-groesse-muehe-jugend-in-luebz"
+    assert new_story.story_slug("ÄRGER im Ort") == "aerger-im-ort"
+    long = new_story.story_slug("Ein sehr langer Titel " * 6)
+    assert len(long) <= 60 and not long.endswith("-")
+
+
+def test_created_story_passes_make_check_as_is(site):
+    path = create(site)
+    assert path == os.path.join(site.root, "stories", "altdorf", "2026-05-04-neuer-treffpunkt-am-fluss", "index.md")
+    content = site.check()
+    assert not content.problems, content.problems.report()
+    (story,) = content.stories
+    assert story.status == "draft" and story.date == TODAY
+    assert story.towns == ["altdorf"] and story.pillars == ["jugend"]
+    assert story.authors == ["jugendredaktion-schmalkalden"]
+    # the command `make check` runs, on this folder
+    result = subprocess.run([sys.executable, "-m", "kleinstadt.cli", "check", "--root", site.root],
+                            env=tool_env(), capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Geprüft: 1 Geschichte, 3 Orte" in result.stdout
+
+
+def test_template_explains_each_field_in_german(site):
+    with open(create(site), encoding="utf-8") as handle:
+        text = handle.read()
+    front = text.split("---")[1]
+    lines = front.strip("\n").split("\n")
+    for key in ("title:", "description:", "date:", "towns:", "pillars:", "authors:", "sources:", "status:"):
+        index = next(i for i, line in enumerate(lines) if line.startswith(key))
+        assert lines[index - 1].startswith("#"), f"no comment above {key}"
+    assert "status: draft" in front and "date: 2026-05-04" in front
+    assert "Entwurf" in front and "keine echten Namen" in front
+    assert "# image:" in front and "parental_consent" in front  # the image block, commented out
+
+
+def test_today_is_the_default_date(site, monkeypatch):
+    monkeypatch.setenv("KSG_TODAY", "2026-07-15")
+    path = create(site, date=None)
+    assert "/2026-07-15-neuer-treffpunkt-am-fluss/" in path.replace(os.sep, "/")
+
+
+def test_town_by_name_and_pillars_by_number(site):
+    path = create(site, town="Seestadt", pillars=["5", "1"], team="redaktion")
+    content = site.check()
+    assert not content.problems, content.problems.report()
+    assert "/stories/seestadt/" in path.replace(os.sep, "/")
+    assert content.stories[0].pillars == ["jugend", "selbstgestaltung"]
+
+
+def test_unknown_town_gets_a_suggestion(site):
+    with pytest.raises(new_story.Abort) as error:
+        create(site, town="Altdorff")
+    assert "Meintest du „Altdorf“?" in str(error.value)
+    assert "altdorf (Altdorf)" in str(error.value)
+    assert not os.path.exists(os.path.join(site.root, "stories", "altdorff"))
+
+
+def test_unknown_team_and_pillar_are_refused(site):
+    with pytest.raises(new_story.Abort, match="Meintest du „redaktion“"):
+        create(site, team="redaktio")
+    with pytest.raises(new_story.Abort, match="Meintest du „jugend“"):
+        create(site, pillars=["jugnd"])
+    with pytest.raises(new_story.Abort, match="einen oder zwei"):
+        create(site, pillars=["1", "2", "3"])
+
+
+def test_refuses_to_overwrite(site):
+    path = create(site)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("Mein eigener Text.\n")
+    with pytest.raises(new_story.Abort, match="überschreibe nichts"):
+        create(site)
+    with open(path, encoding="utf-8") as handle:
+        assert handle.read().endswith("Mein eigener Text.\n")
+
+
+def test_placeholders_are_refused_once_the_story_goes_to_review(site):
+    path = create(site)
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text.replace("status: draft", "status: review"))
+    problems = site.check().problems.sorted()
+    assert len(problems) == 1, [p.format() for p in problems]
+    problem = problems[0]
+    expected_line = text[: text.index(PLACEHOLDER)].count("\n") + 1
+    assert problem.line == expected_line and "HIER AUSFÜLLEN" in problem.message
+    assert "draft" in problem.hint
+
+
+def test_asks_in_german_and_asks_again_after_a_wrong_answer(site):
+    answers = "Das Fest im Park\nAltdorrf\naltdorf\n9\n5\n\n"  # wrong town, wrong pillar, default team
+    result = subprocess.run([sys.executable, os.path.join(REPO, "tools", "new_story.py"), "--root", site.root],
+                            input=answers, env=tool_env(KSG_TODAY="2026-05-04"), capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Überschrift deiner Geschichte" in result.stdout
+    assert "Meintest du „Altdorf“?" in result.stdout
+    assert "„9“ ist kein Pfeiler" in result.stdout
+    assert "[jugendredaktion-schmalkalden]" in result.stdout  # the youth newsroom of Altdorf is offered
+    path = os.path.join(site.root, "stories", "altdorf", "2026-05-04-das-fest-im-park", "index.md")
+    assert os.path.isfile(path)
+    assert cli.main(["check", "--root", site.root]) == 0
+
+
+def test_command_line_error_exits_non_zero(site):
+    result = subprocess.run([sys.executable, os.path.join(REPO, "tools", "new_story.py"), "--root", site.root,
+                             "--title", "X Y", "--town", "nirgendwo", "--pillars", "jugend", "--team", "redaktion"],
+                            env=tool_env(), capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    assert "Den Ort „nirgendwo“ kenne ich nicht" in result.stderr
