@@ -128,7 +128,7 @@ def test_feeds_are_bounded(site):
 def test_pages_announce_their_feeds(published):
     def announced(url: str) -> list[tuple[str, str]]:
         html = published.html(url, published.site_dir)
-        return re.findall(r'<link rel="alternate" type="application/atom\+xml" title="([^"]+)" href="([^"]+)">', html)
+        return re.findall(r'<link rel="alternate feed" type="application/atom\+xml" title="([^"]+)" href="([^"]+)">', html)
 
     assert announced("") == [("Kleinstadtgeschichten: alle Geschichten", "geschichten/feed.xml")]
     assert announced("pfeiler/jugend/") == [
