@@ -11,11 +11,14 @@ import json
 import logging
 import os
 
+import mkdocs_redirects.plugin
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from kleinstadt.content import load_content
 from kleinstadt.dates import german_date
+from kleinstadt.redirects import REDIRECT_PAGE, redirect_maps
 from kleinstadt import feeds, opendata, sitemap
 from kleinstadt.linked_data import LinkedData
 from kleinstadt import security
@@ -55,6 +58,9 @@ def on_config(config):
         raise PluginError(f"{len(content.problems)} Problem(e) in den Inhalten: Die Seite wird nicht gebaut. "
                           "Führe `make check` aus, um alle Hinweise zu sehen.")
     state.views = build_views(content, include_drafts())
+    if "redirects" in config.plugins:  # mkdocs-redirects writes the pages for moved stories (redirects.yml)
+        config.plugins["redirects"].config["redirect_maps"].update(redirect_maps(content.redirects))
+        mkdocs_redirects.plugin.HTML_TEMPLATE = REDIRECT_PAGE
     state.feed_entries = feeds.entry_slugs(state.views)
     return config
 
@@ -65,6 +71,7 @@ def _front(**meta) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
+@event_priority(50)  # before plugins such as mkdocs-redirects, so that they see the generated pages
 def on_files(files: Files, config):
     views = state.views
     content = views.content

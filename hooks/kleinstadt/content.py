@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from .edition import Editions, load_editions
 from .problems import Problems
+from .redirects import check_archive, load_redirects
 from .story import Story, load_story
 from .taxonomy import Taxonomy, load_taxonomy
 from .text import read_text
@@ -25,6 +26,7 @@ class Content:
     problems: Problems
     today: dt.date = field(default_factory=dt.date.today)
     editions: Editions = field(default_factory=Editions)  # newest first
+    redirects: dict[str, str] = field(default_factory=dict)  # old address -> new address
 
     def visible_stories(self, include_drafts: bool = False) -> list[Story]:
         """What a build shows: public stories, or in a preview also drafts, reviews and embargoed ones."""
@@ -66,7 +68,12 @@ def load_content(root: str, today: dt.date | None = None) -> Content:
     stories.sort(key=lambda story: story.sort_key)
     today = today or today_from_environment()
     editions = load_editions(root, stories, today, problems)
-    return Content(root, taxonomy, towns, stories, pillar_texts, problems, today, editions)
+    # Addresses a build makes from the content; redirects point at them, old releases are checked against them.
+    content_urls = ({story.url for story in stories if story.is_public(today)} | {town.url for town in towns.values()}
+                    | {edition.url for edition in editions.visible(today)})
+    redirects = load_redirects(root, content_urls, problems)
+    check_archive(root, content_urls, redirects, problems)
+    return Content(root, taxonomy, towns, stories, pillar_texts, problems, today, editions, redirects)
 
 
 def _town_slugs(root: str) -> set[str]:
