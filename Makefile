@@ -2,13 +2,16 @@
 #   make serve   live preview with drafts        make build   the published site in site/
 #   make check   check all content               make test    all tests
 #   make bench   benchmarks on synthetic corpora
+# For young authors and editors (see CONTRIBUTING.md):
+#   make story   start a new story           make preview  show only what you changed, with drafts
+#   make review  what a branch changes against main, for the editors
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 export PYTHONPATH := $(CURDIR)/hooks:$(CURDIR)/tools
 
-.PHONY: install system serve build check test bench
+.PHONY: install system serve build check test bench story preview review
 
 install: system $(STAMP) node_modules/.package-lock.json
 
@@ -35,6 +38,16 @@ build: install
 
 check: install
 	@$(PY) -m kleinstadt.cli check $(if $(GITHUB_ACTIONS),--format github,)
+
+# Asks for title, town, pillars and team; `make story ARGS='--title "..." --town luebz ...'` asks nothing.
+story: install
+	@$(PY) tools/new_story.py $(ARGS)
+
+preview: install
+	@$(PY) tools/preview.py $(if $(PORT),--port $(PORT),) $(if $(BASE),--base $(BASE),)
+
+review: install
+	@$(PY) tools/review.py $(if $(BASE),--base $(BASE),)
 
 test: install
 	$(PY) -m pytest

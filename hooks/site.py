@@ -17,6 +17,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from kleinstadt.content import load_content
+from kleinstadt.preview import load_for_build
 from kleinstadt.dates import german_date
 from kleinstadt.redirects import REDIRECT_PAGE, redirect_maps
 from kleinstadt import feeds, opendata, sitemap
@@ -51,7 +52,9 @@ def on_startup(command, dirty):
 
 def on_config(config):
     root = os.path.dirname(os.path.abspath(config.config_file_path))
-    content = load_content(root)
+    content = load_for_build(root)  # everything, or in `make preview` only the changed stories
+    if content.partial:  # pages left out of a preview are no reason to stop it
+        config.validation.links.not_found = logging.INFO
     if content.problems:
         for problem in content.problems.sorted():
             log.error(problem.format())

@@ -27,6 +27,7 @@ class Content:
     today: dt.date = field(default_factory=dt.date.today)
     editions: Editions = field(default_factory=Editions)  # newest first
     redirects: dict[str, str] = field(default_factory=dict)  # old address -> new address
+    partial: bool = False  # a preview of a few stories only (kleinstadt/preview.py)
 
     def visible_stories(self, include_drafts: bool = False) -> list[Story]:
         """What a build shows: public stories, or in a preview also drafts, reviews and embargoed ones."""
@@ -41,7 +42,8 @@ def today_from_environment() -> dt.date:
     return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
-def load_content(root: str, today: dt.date | None = None) -> Content:
+def load_content(root: str, today: dt.date | None = None, only_stories: list[str] | None = None) -> Content:
+    """Everything, or with `only_stories` (absolute paths of index.md) just those stories, for a preview."""
     root = os.path.abspath(root)
     problems = Problems(root)
     taxonomy = load_taxonomy(root, problems)
@@ -59,12 +61,16 @@ def load_content(root: str, today: dt.date | None = None) -> Content:
     pillar_texts = _pillar_texts(root, taxonomy, problems)
     stories_root = os.path.join(root, "stories")
     stories = []
-    for path in sorted(glob.glob(os.path.join(stories_root, "**", "*.md"), recursive=True)):
+    if only_stories is None:
+        story_paths = sorted(glob.glob(os.path.join(stories_root, "**", "*.md"), recursive=True))
+    else:
+        story_paths = sorted(only_stories)
+    for path in story_paths:
         story = load_story(path, stories_root, taxonomy, town_slugs, problems)
         if story:
             stories.append(story)
     _check_unique_urls(stories, problems)
-    _check_site_links(stories, town_slugs, problems)
+    _check_site_links(stories, town_slugs, problems, all_stories=only_stories is None)
     stories.sort(key=lambda story: story.sort_key)
     today = today or today_from_environment()
     editions = load_editions(root, stories, today, problems)
@@ -73,7 +79,8 @@ def load_content(root: str, today: dt.date | None = None) -> Content:
                     | {edition.url for edition in editions.visible(today)})
     redirects = load_redirects(root, content_urls, problems)
     check_archive(root, content_urls, redirects, problems)
-    return Content(root, taxonomy, towns, stories, pillar_texts, problems, today, editions, redirects)
+    return Content(root, taxonomy, towns, stories, pillar_texts, problems, today, editions, redirects,
+                   partial=only_stories is not None)
 
 
 def _town_slugs(root: str) -> set[str]:
@@ -106,10 +113,11 @@ def _check_unique_urls(stories: list[Story], problems: Problems) -> None:
                          "Wähle für eine der beiden einen anderen Kurznamen (Ordnername oder `slug:`).")
 
 
-def _check_site_links(stories: list[Story], town_slugs: set[str], problems: Problems) -> None:
+def _check_site_links(stories: list[Story], town_slugs: set[str], problems: Problems, all_stories: bool = True) -> None:
     """Links such as /orte/malchin/ or /geschichten/<kurzname>/ must name a page that exists."""
-    story_slugs = {story.slug for story in stories}
-    known = {"orte": town_slugs, "geschichten": story_slugs}
+    known = {"orte": town_slugs}
+    if all_stories:  # a preview loads only some stories: links to the others are checked by `make check`
+        known["geschichten"] = {story.slug for story in stories}
     for story in stories:
         for link in story.links:
             target = link.target.split("#", 1)[0]

@@ -110,7 +110,8 @@ def towns_geojson(views: Views, site_url: str) -> dict:
                 "ortsteile_bezeichnung": town.subdivision_label,
                 "website": town.website,
                 "url": urljoin(site_url, town.url),
-                "feed": urljoin(site_url, feed_url(listings[town.slug])),
+                # A preview (kleinstadt/preview.py) builds only some towns' pages and feeds.
+                "feed": urljoin(site_url, feed_url(listings[town.slug])) if town.slug in listings else None,
                 "geschichten": counts[town.slug],
             },
         })

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .content import Content
+from .preview import shown_listing
 from .story import Story
 
 PAGE_SIZE = 20
@@ -101,7 +102,8 @@ class Views:
         for theme in taxonomy.themes.values():
             result.append(Listing("thema", theme.slug, theme.title, f"themen/{theme.slug}/",
                                   self.by_theme[theme.slug], f"Geschichten zum Themenfeld {theme.title}."))
-        return result
+        # A preview (kleinstadt/preview.py) builds only the indexes of its stories' towns and pillars.
+        return [item for item in result if shown_listing(self.content, item.kind, bool(item.stories))]
 
     def towns_of_region(self, code: str) -> list:
         return sorted((t for t in self.content.towns.values() if t.state == code), key=lambda t: t.name)
