@@ -86,9 +86,15 @@ def test_all_stories_feed_has_public_stories_with_full_metadata(published):
     assert bridge.content[0].type == "text/html"
     assert "<strong>Fest</strong>" in html and 'href="https://example.org/bruecke"' in html
     assert '<h2 id="wie-es-begann">Wie es begann</h2>' in html
-    # relative images become absolute, so feed readers can show them; the title image comes first
-    assert f'src="{SITE_URL}geschichten/brueckenfest/skizze.png"' in html
-    assert html.index(f'src="{SITE_URL}geschichten/brueckenfest/bruecke.png"') < html.index("<strong>Fest")
+    # images have absolute addresses of files the build wrote, so feed readers can show them
+    images = re.findall(r'<img [^>]*src="([^"]+)"', html)
+    assert len(images) == 2, images
+    for src in images:
+        assert src.startswith(SITE_URL + "geschichten/brueckenfest/"), src
+        assert os.path.isfile(os.path.join(published.site_dir, src[len(SITE_URL):])), src
+    assert "skizze" in images[1]
+    # the title image comes first, with its alternative text and credit
+    assert html.index('alt="Eine grüne Fläche als Platzhalter für die Brücke"') < html.index("<strong>Fest")
     assert "Bild: Mia K., CC BY 4.0" in html
 
 

@@ -74,11 +74,24 @@ def absolute_html(html: str, base_url: str) -> str:
     return wrapped[len("<div>") : -len("</div>")]
 
 
-def story_content(story: Story, body_html: str, story_url: str) -> str:
+def story_image(story: Story, pictures=None) -> str | None:
+    """Site-relative address of the story's title image for feeds and JSON-LD: the widest JPEG variant that
+    the photo pipeline made (`pictures.hero(story)`, kleinstadt/media.py), else the file as the editor named it."""
+    if not story.image:
+        return None
+    picture = pictures.hero(story) if pictures is not None else None
+    if picture is not None and picture.fallback.srcset:
+        return max(picture.fallback.srcset, key=lambda item: item[1])[0]
+    return story.url + story.image.file
+
+
+def story_content(story: Story, body_html: str, site_url: str, pictures=None) -> str:
     """Full content of an entry: the title image (if any) and the rendered body."""
+    story_url = urljoin(site_url, story.url)
     parts = []
-    if story.image:
-        image = E.IMG(src=urljoin(story_url, story.image.file), alt=story.image.alt)
+    image_url = story_image(story, pictures)
+    if image_url:
+        image = E.IMG(src=urljoin(site_url, image_url), alt=story.image.alt)
         caption = E.FIGCAPTION(f"Bild: {story.image.credit}, {story.image.license}")
         parts.append(lxml.html.tostring(E.FIGURE(image, caption), encoding="unicode"))
     parts.append(absolute_html(body_html, story_url))
@@ -86,7 +99,7 @@ def story_content(story: Story, body_html: str, story_url: str) -> str:
 
 
 def build_feed(listing: Listing, views: Views, site_url: str, story_html: dict[str, str],
-               publisher: str) -> bytes:
+               publisher: str, pictures=None) -> bytes:
     content = views.content
     taxonomy = content.taxonomy
     stories = feed_stories(listing, content.today)
@@ -124,7 +137,7 @@ def build_feed(listing: Listing, views: Views, site_url: str, story_html: dict[s
         for slug in story.towns:
             entry.category(term=slug, label=content.towns[slug].name, scheme=urljoin(site_url, "orte/"))
         entry.summary(story.description, type="text")
-        entry.content(story_content(story, story_html.get(story.slug, ""), url), type="html")
+        entry.content(story_content(story, story_html.get(story.slug, ""), site_url, pictures), type="html")
     return feed.atom_str(pretty=True)
 
 
@@ -133,7 +146,8 @@ def entry_slugs(views: Views) -> set[str]:
     return {story.slug for listing in feed_listings(views) for story in feed_stories(listing, views.content.today)}
 
 
-def write_feeds(site_dir: str, views: Views, site_url: str, story_html: dict[str, str], publisher: str) -> list[str]:
+def write_feeds(site_dir: str, views: Views, site_url: str, story_html: dict[str, str], publisher: str,
+                pictures=None) -> list[str]:
     """Write every feed into the built site; returns their site-relative paths."""
     written = []
     for listing in feed_listings(views):
@@ -141,7 +155,7 @@ def write_feeds(site_dir: str, views: Views, site_url: str, story_html: dict[str
         target = os.path.join(site_dir, path)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "wb") as handle:
-            handle.write(build_feed(listing, views, site_url, story_html, publisher))
+            handle.write(build_feed(listing, views, site_url, story_html, publisher, pictures))
         written.append(path)
     return written
 

@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 from markupsafe import Markup
 
 from .content import Content
-from .feeds import changed
+from .feeds import changed, story_image
 from .story import Story
 from .town import Town
 
@@ -42,7 +42,7 @@ def place(town: Town, content: Content, site_url: str) -> dict:
     return data
 
 
-def news_article(story: Story, content: Content, site_url: str, publisher: str) -> dict:
+def news_article(story: Story, content: Content, site_url: str, publisher: str, pictures=None) -> dict:
     url = urljoin(site_url, story.url)
     data = {
         "@context": CONTEXT,
@@ -55,7 +55,7 @@ def news_article(story: Story, content: Content, site_url: str, publisher: str) 
         "datePublished": story.date.isoformat(),
         "dateModified": changed(story).isoformat(),
         "author": [organization(content.taxonomy.teams[team].name) for team in story.authors],
-        "publisher": organization(publisher, site_url),
+        "publisher": organization(publisher),
         "contentLocation": [place(content.towns[slug], content, site_url) for slug in story.towns],
         "articleSection": [content.taxonomy.pillars[slug].title for slug in story.pillars],
         "wordCount": story.words,
@@ -63,8 +63,9 @@ def news_article(story: Story, content: Content, site_url: str, publisher: str) 
     }
     if story.themes:
         data["keywords"] = [content.taxonomy.themes[slug].title for slug in story.themes]
-    if story.image:
-        data["image"] = urljoin(url, story.image.file)
+    image = story_image(story, pictures)
+    if image:
+        data["image"] = urljoin(site_url, image)
     return data
 
 
@@ -74,7 +75,7 @@ def town_place(town: Town, content: Content, site_url: str) -> dict:
 
 def website(name: str, description: str, site_url: str, publisher: str) -> dict:
     return {"@context": CONTEXT, "@type": "WebSite", "name": name, "description": description, "url": site_url,
-            "inLanguage": "de", "publisher": organization(publisher, site_url)}
+            "inLanguage": "de", "publisher": organization(publisher)}
 
 
 def script(data: dict) -> Markup:
@@ -86,15 +87,16 @@ def script(data: dict) -> Markup:
 class LinkedData:
     """What the templates call: `ksg_linked_data.story(story)`, `.town(town)`, `.home()`."""
 
-    def __init__(self, content: Content, config) -> None:
+    def __init__(self, content: Content, config, pictures=None) -> None:
         self.content = content
+        self.pictures = pictures  # photo variants (kleinstadt/media.py), for the article's image
         self.site_url = config["site_url"] or "/"
         self.site_name = config["site_name"]
         self.description = config["site_description"] or ""
         self.publisher = config["site_author"] or config["site_name"]
 
     def story(self, story: Story) -> Markup:
-        return script(news_article(story, self.content, self.site_url, self.publisher))
+        return script(news_article(story, self.content, self.site_url, self.publisher, self.pictures))
 
     def town(self, town: Town) -> Markup:
         return script(town_place(town, self.content, self.site_url))

@@ -1,0 +1,115 @@
+"""Open data in /daten/: every file is valid against the JSON Schema published beside it, and says what the
+site shows (public stories only, story counts per town, licence)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from kleinstadt import opendata
+from published_site import HIDDEN, PUBLIC, SITE_URL, published, read  # noqa: F401
+
+
+def schema_of(site, name: str) -> Draft202012Validator:
+    schema = json.loads(read(site, f"daten/{name}"))
+    Draft202012Validator.check_schema(schema)
+    assert schema["$id"] == f"{SITE_URL}daten/{name}"
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def csv_rows(site) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(read(site, "daten/geschichten.csv"), newline="")))
+
+
+def test_every_file_has_its_schema_beside_it(published):
+    for data, schema in opendata.FILES.items():
+        assert read(published, f"daten/{data}")
+        schema_of(published, schema)
+
+
+def test_stories_json_is_valid_and_lists_public_stories(published):
+    data = json.loads(read(published, "daten/geschichten.json"))
+    schema_of(published, "geschichten.schema.json").validate(data)
+    assert data["anzahl"] == len(data["geschichten"]) == len(PUBLIC)
+    assert [row["id"] for row in data["geschichten"]] == ["hafen", "brueckenfest", "markt"]
+    bridge = data["geschichten"][1]
+    assert bridge == {
+        "id": "brueckenfest",
+        "titel": "Ein Fest für die neue Brücke",
+        "teaser": "Altdorf und Neudorf feiern gemeinsam: Jugendliche haben das Fest geplant.",
+        "datum": "2026-03-01",
+        "aktualisiert": "2026-05-10",
+        "orte": ["altdorf", "neudorf"],
+        "regionen": ["DE-TH"],
+        "pfeiler": ["jugend", "innovation"],
+        "themen": ["jugend", "beteiligung"],
+        "teams": ["Redaktion des Thünen-Instituts", "Beispiel-Jugendredaktion Schmalkalden"],
+        "url": SITE_URL + "geschichten/brueckenfest/",
+        "lizenz": "CC-BY-4.0",
+    }
+    assert data["lizenz"] == "CC-BY-4.0" and "creativecommons.org/licenses/by/4.0" in data["lizenz_url"]
+
+
+def test_stories_csv_is_valid_and_matches_the_json(published):
+    validator = schema_of(published, "geschichten.csv.schema.json")
+    rows = csv_rows(published)
+    for row in rows:
+        validator.validate(row)
+    assert list(rows[0]) == list(opendata.STORY_COLUMNS)
+    stories = json.loads(read(published, "daten/geschichten.json"))["geschichten"]
+    assert [row["id"] for row in rows] == [story["id"] for story in stories]
+    bridge = rows[1]
+    assert bridge["orte"] == "altdorf;neudorf" and bridge["themen"] == "jugend;beteiligung"
+    assert rows[0]["aktualisiert"] == "" and rows[0]["themen"] == ""
+
+
+def test_towns_geojson_is_valid_with_points_and_story_counts(published):
+    data = json.loads(read(published, "daten/orte.geojson"))
+    schema_of(published, "orte.schema.json").validate(data)
+    towns = {feature["id"]: feature for feature in data["features"]}
+    assert sorted(towns) == ["altdorf", "neudorf", "seestadt"]
+    altdorf = towns["altdorf"]
+    assert altdorf["geometry"] == {"type": "Point", "coordinates": [10.9, 50.9]}  # longitude, latitude
+    facts = altdorf["properties"]
+    assert (facts["name"], facts["land"], facts["ags"], facts["einwohner"]) == ("Altdorf", "DE-TH", "16000001", 5000)
+    assert facts["url"] == SITE_URL + "orte/altdorf/" and facts["feed"] == SITE_URL + "orte/altdorf/feed.xml"
+    # the embargoed story of Altdorf does not count; Neudorf shares the bridge story
+    assert {slug: town["properties"]["geschichten"] for slug, town in towns.items()} == {
+        "altdorf": 1, "neudorf": 2, "seestadt": 1}
+
+
+def test_hidden_stories_appear_in_no_data_file(published):
+    for name in opendata.FILES:
+        text = read(published, f"daten/{name}")
+        for slug in HIDDEN:
+            assert f"geschichten/{slug}/" not in text
+
+
+def test_the_schemas_reject_wrong_data(published):
+    # Without this a schema that accepts anything would pass the tests above.
+    data = json.loads(read(published, "daten/geschichten.json"))
+    validator = schema_of(published, "geschichten.schema.json")
+    for change in ({"datum": "1. März 2026"}, {"pfeiler": []}, {"url": "geschichten/x/"}, {"unbekannt": 1}):
+        broken = json.loads(json.dumps(data))
+        broken["geschichten"][0].update(change)
+        with pytest.raises(ValidationError):
+            validator.validate(broken)
+    row = csv_rows(published)[0]
+    with pytest.raises(ValidationError):
+        schema_of(published, "geschichten.csv.schema.json").validate(dict(row, orte="Altdorf, Neudorf"))
+    towns = json.loads(read(published, "daten/orte.geojson"))
+    towns["features"][0]["properties"]["ags"] = "123"
+    with pytest.raises(ValidationError):
+        schema_of(published, "orte.schema.json").validate(towns)
+
+
+def test_open_data_page_explains_fields_and_licence(published):
+    html = published.html("offene-daten/", published.site_dir)
+    for name in list(opendata.FILES) + list(opendata.FILES.values()):
+        assert f'href="../daten/{name}"' in html
+    assert "CC BY 4.0" in html
