@@ -147,7 +147,7 @@ def on_env(env, config, files):
     env.globals["ksg_csp"] = security.POLICY
     env.globals["ksg_editions"] = state.editions
     env.globals["ksg_feeds"] = feeds.FeedLinks(state.views)  # feed autodiscovery: kleinstadt/feeds.py
-    env.globals["ksg_linked_data"] = LinkedData(state.views.content, config)  # JSON-LD: kleinstadt/linked_data.py
+    env.globals["ksg_linked_data"] = LinkedData(state.views.content, config, getattr(state, "media", None))  # JSON-LD
     return env
 
 
@@ -203,7 +203,8 @@ def on_post_build(config):
     views = state.views
     # Each feature adds one line below and keeps its logic in a module of its own.
     publisher = config.site_author or config.site_name
-    feeds.write_feeds(site_dir, views, config.site_url, pool.collected.get("story_html", {}), publisher)  # kleinstadt/feeds.py
+    feeds.write_feeds(site_dir, views, config.site_url, pool.collected.get("story_html", {}), publisher,
+                      getattr(state, "media", None))  # kleinstadt/feeds.py; media: the photo variants, if made
     opendata.write_open_data(site_dir, views, config.site_url, publisher)  # /daten/: kleinstadt/opendata.py
     sitemap.write_sitemap_and_robots(site_dir, views, config.site_url)  # kleinstadt/sitemap.py
     del site_dir, views
