@@ -1,7 +1,7 @@
 # Kleinstadtgeschichten: every command installs what it needs first.
 #   make serve   live preview with drafts        make build   the published site in site/
 #   make check   check all content               make test    all tests
-#   make bench   benchmarks on synthetic corpora
+#   make bench   benchmarks on synthetic corpora   make lighthouse  Lighthouse on a story page
 # For young authors and editors (see CONTRIBUTING.md):
 #   make story   start a new story           make preview  show only what you changed, with drafts
 #   make review  what a branch changes against main, for the editors
@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 export PYTHONPATH := $(CURDIR)/hooks:$(CURDIR)/tools
 
-.PHONY: install system serve build check test bench story preview review
+.PHONY: install system serve build check test bench story preview review lighthouse
 
 install: system $(STAMP) node_modules/.package-lock.json
 
@@ -54,3 +54,21 @@ test: install
 
 bench: install
 	$(PY) tools/bench.py
+
+# Lighthouse 12 (npm, mobile profile) on the newest story of the freshly built site, with Debian's Chromium:
+# every score at least 98, at most 150 KB without images. Figures: README.md, "Messwerte".
+lighthouse: build
+	CHROME_PATH=/usr/bin/chromium $(PY) tools/lighthouse.py
+
+# Editions and releases:
+#   make release VERSION=2026.1   a version: CHANGELOG entry, tarball, print editions and SHA256SUMS in
+#                                 dist/2026.1/, annotated tag v2026.1 (refuses an unclean tree or failing check)
+#   make pdf EDITION=2026-1       the print edition of one edition as PDF in dist/
+.PHONY: release pdf
+release: install
+	@test -n "$(VERSION)" || { echo "Bitte die Version angeben: make release VERSION=2026.1" >&2; exit 2; }
+	$(PY) tools/release.py $(VERSION)
+
+pdf: install
+	@test -n "$(EDITION)" || { echo "Bitte die Ausgabe angeben: make pdf EDITION=2026-1" >&2; exit 2; }
+	$(PY) tools/print_edition.py $(EDITION)
