@@ -24,6 +24,7 @@ from kleinstadt import feeds, opendata, sitemap
 from kleinstadt.linked_data import LinkedData
 from kleinstadt import security
 from kleinstadt.map import Maps
+from kleinstadt.media import Media, MediaError, is_image
 from kleinstadt.views import Listing, ListingPage, Views, build_views
 from render_pool import pool
 
@@ -35,6 +36,7 @@ class _State:
     views: Views | None = None
     editions: list = []  # the editions this build shows, newest first
     pages: dict = {}  # src_uri -> (kind, data)
+    media: Media | None = None  # photo variants, illustrations, social cards
     feed_entries: set = set()  # slugs of the stories in some feed, whose HTML on_page_content keeps
 
 
@@ -90,8 +92,16 @@ def on_files(files: Files, config):
             + story.body, "story", story)
         for name in sorted(os.listdir(story.folder)):
             path = os.path.join(story.folder, name)
-            if name != "index.md" and os.path.isfile(path) and not name.startswith("."):
+            if name != "index.md" and os.path.isfile(path) and not name.startswith(".") and not is_image(name):
                 files.append(File.generated(config, base + name, abs_src_path=path))
+    # Images never go out as they are: processed variants replace them (kleinstadt/media.py).
+    state.media = Media(views, description=config.site_description)
+    try:
+        for src_uri, path in state.media.prepare():
+            files.append(File.generated(config, src_uri, abs_src_path=path))
+    except MediaError as error:
+        raise PluginError(str(error)) from None
+    log.info(state.media.summary.text())
 
     town_pages = {}
     for listing in views.listings():
@@ -146,6 +156,7 @@ def on_env(env, config, files):
     env.globals["ksg_maps"] = Maps(state.views.content.towns, state.views.content.taxonomy.regions)
     env.globals["ksg_csp"] = security.POLICY
     env.globals["ksg_editions"] = state.editions
+    env.globals["ksg_images"] = state.media  # <picture> and social cards: kleinstadt/media.py
     env.globals["ksg_feeds"] = feeds.FeedLinks(state.views)  # feed autodiscovery: kleinstadt/feeds.py
     env.globals["ksg_linked_data"] = LinkedData(state.views.content, config, getattr(state, "media", None))  # JSON-LD
     return env

@@ -8,7 +8,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from . import markup
+from . import images, markup
 from .fields import SLUG, FieldChecker, suggest
 from .frontmatter import FrontMatterError, as_date, parse
 from .problems import Problems
@@ -23,7 +23,6 @@ STORY_KEYS = {"title", "description", "date", "towns", "pillars", "themes", "cha
               "sources", "status", "embargo", "slug"}
 IMAGE_KEYS = {"file", "alt", "credit", "license", "people", "consent", "minors", "parental_consent"}
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp"}
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
 FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 WORDS_PER_MINUTE = 200
 DESCRIPTION_MAX = 200
@@ -222,10 +221,7 @@ def _image(check: FieldChecker, data: dict, folder: str) -> StoryImage | None:
         check.error("image.file", f"Das Bild „{file}“ fehlt im Ordner der Geschichte.",
                     "Lege die Bilddatei neben index.md oder korrigiere den Dateinamen.")
         return None
-    size = os.path.getsize(path)
-    if size > MAX_IMAGE_BYTES:
-        check.error("image.file", f"Das Bild ist {size / 1048576:.1f} MB groß, erlaubt sind höchstens 20 MB.",
-                    "Verkleinere das Bild, zum Beispiel auf 3000 Pixel Breite.")
+    if images.check_story_image(check, path, hero=True) is None:  # format by content, size, pixels, width
         return None
     if not (alt and credit and license_):
         return None

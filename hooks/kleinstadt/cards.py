@@ -1,0 +1,180 @@
+"""Social cards: the 1200 × 630 picture a messenger or social network shows for a shared link.
+
+Drawn with Pillow from fonts kept in the repository (fonts/, Noto Sans under the SIL Open Font
+Licence): nothing is fetched at build time, unlike Material's social plugin, which loads fonts from
+Google and needs Cairo. A card shows the publication's name, the title (wrapped with German
+hyphenation), a line such as the towns and pillar, the pillar's colour, and the story's photo or
+its generated illustration.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from dataclasses import dataclass
+
+import pyphen
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from . import illustrations
+from .illustrations import INK, WHITE, hex_rgb, mix
+
+SIZE = (1200, 630)
+PUBLICATION = "Kleinstadtgeschichten"
+FONTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "fonts")
+BOLD = os.path.join(FONTS, "NotoSans-Bold.ttf")
+REGULAR = os.path.join(FONTS, "NotoSans-Regular.ttf")
+TITLE_SIZES = (62, 56, 50, 44, 40)
+MAX_LINES = 4
+# The panel on the left that carries the text; the picture shows on the right and around it.
+PANEL = (48, 48, 792, 582)
+BAR = 14  # the pillar's colour along the panel's left edge
+PADDING = 44
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    """Everything that decides how a card looks; its hash is the card's cache key."""
+
+    title: str
+    line: str  # under the title: towns and pillar, a region's towns, ...
+    color: str  # the leading colour (a pillar's, or the publication's)
+    colors: tuple[str, ...]  # for the illustration
+    pattern: int  # the illustration's sky pattern (the first pillar's number)
+    seed: str  # the illustration's seed (the story's slug, the page's address)
+    photo: str | None = None  # a cleaned, upright sRGB JPEG of the story's photo
+    photo_hash: str = ""
+
+    # JPEG with full colour resolution (4:4:4) keeps the text crisp; it encodes ten times faster than
+    # PNG, which counts at 10,000 cards, and every network accepts it.
+    extension = "jpg"
+
+    def key(self) -> str:
+        fields = (self.title, self.line, self.color, self.colors, self.pattern, self.seed, self.photo_hash,
+                  bool(self.photo))
+        return _digest(repr((VERSION, illustrations.VERSION, SIZE, fields, _font_stamp())))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+
+
+@functools.cache
+def _font_stamp() -> tuple:
+    return tuple(os.path.getsize(path) for path in (BOLD, REGULAR))
+
+
+@functools.cache
+def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    # Basic layout: German needs no complex shaping, and it renders the same everywhere.
+    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
+
+
+@functools.cache
+def _hyphenator() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="de_DE", left=3, right=3)
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    """Greedy line breaking that hyphenates a word (German rules) rather than leave a line short."""
+    hyphenator = _hyphenator()
+
+    def fits(candidate: str) -> bool:
+        return font.getlength(candidate) <= width
+
+    def split(word: str, before: str) -> tuple[str, str] | None:
+        """The longest first part of `word` that fits after `before`, with its hyphen."""
+        for left, right in hyphenator.iterate(word):
+            if right.startswith("-"):
+                continue
+            head = left if left.endswith("-") else left + "-"
+            if fits(before + head):
+                return head, right
+        return None
+
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if fits(candidate):
+            line = candidate
+            continue
+        parts = split(word, line + " ") if line else None
+        if parts:
+            lines.append(line + " " + parts[0])
+            word = parts[1]
+        elif line:
+            lines.append(line)
+        while not fits(word):
+            parts = split(word, "")
+            if not parts:
+                break  # no break point fits: the caller picks a smaller size
+            lines.append(parts[0])
+            word = parts[1]
+        line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def fit_title(title: str, width: float) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest title size at which the title takes at most four lines, each fitting."""
+    for size in TITLE_SIZES:
+        font = _font(BOLD, size)
+        lines = wrap(title, font, width)
+        if len(lines) <= MAX_LINES and all(font.getlength(line) <= width for line in lines):
+            return font, lines
+    font = _font(BOLD, TITLE_SIZES[-1])
+    lines = wrap(title, font, width)
+    if len(lines) > MAX_LINES:
+        lines = lines[:MAX_LINES]
+        last = lines[-1].rstrip("-")
+        while last and font.getlength(last + " …") > width:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + " …"
+    return font, lines
+
+
+def background(spec: CardSpec) -> Image.Image:
+    if spec.photo:
+        with Image.open(spec.photo) as photo:
+            return ImageOps.fit(photo.convert("RGB"), SIZE, Image.Resampling.LANCZOS, centering=(0.5, 0.4))
+    return illustrations.draw(spec.seed, list(spec.colors), spec.pattern, SIZE)
+
+
+def draw(spec: CardSpec) -> Image.Image:
+    card = background(spec)
+    pen = ImageDraw.Draw(card)
+    color = hex_rgb(spec.color)
+    left, top, right, bottom = PANEL
+    pen.rectangle(PANEL, fill=WHITE)
+    pen.rectangle((left, top, left + BAR, bottom), fill=color)
+    x = left + BAR + PADDING
+    width = right - PADDING - x
+
+    brand = _font(BOLD, 26)
+    pen.text((x, top + PADDING - 6), PUBLICATION.upper(), font=brand, fill=mix(color, INK, 0.15))
+
+    meta = _font(REGULAR, 28)
+    meta_text = spec.line
+    while meta_text and meta.getlength(meta_text) > width:
+        meta_text = meta_text[:-2].rstrip() + "…"
+    meta_y = bottom - PADDING - 34
+    pen.text((x, meta_y), meta_text, font=meta, fill=(68, 68, 68))
+
+    font, lines = fit_title(spec.title, width)
+    line_height = round(font.size * 1.18)
+    title_top = top + PADDING + 52
+    available = meta_y - 24 - title_top
+    block = line_height * len(lines)
+    y = title_top + max(0, (available - block) // 2)  # centred between the name and the meta line
+    for text in lines:
+        pen.text((x, y), text, font=font, fill=INK)
+        y += line_height
+    return card
+
+
+def render(spec: CardSpec, path: str) -> None:
+    draw(spec).save(path, "JPEG", quality=88, subsampling=0, progressive=True)

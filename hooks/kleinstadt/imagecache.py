@@ -1,0 +1,99 @@
+"""The image cache (.cache/images/): processed photos, illustrations and social cards by content key.
+
+A key is a hash of everything that decides the output (the source's bytes, the settings, the
+drawing code's version), so an unchanged image is never processed twice and a changed one always is.
+Each entry is a folder that is complete once its `done.json` exists: it is written last, atomically,
+so a build that was interrupted halfway leaves no entry that looks finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+
+DONE = "done.json"
+
+
+def digest(*parts) -> str:
+    """A stable key of strings, numbers and bytes."""
+    sha = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
+        sha.update(len(data).to_bytes(8, "big") + data)
+    return sha.hexdigest()[:40]
+
+
+class ImageCache:
+    def __init__(self, folder: str):
+        self.folder = folder
+        self.hits: Counter = Counter()  # kind -> entries reused
+        self.misses: Counter = Counter()  # kind -> entries made
+        self._hashes_path = os.path.join(folder, "hashes.json")
+        self._hashes: dict[str, list] = {}
+        self._hashes_changed = False
+        try:
+            with open(self._hashes_path, encoding="utf-8") as handle:
+                self._hashes = json.load(handle)
+        except (OSError, ValueError):
+            self._hashes = {}
+
+    def file_hash(self, path: str) -> str:
+        """The SHA-256 of a file's bytes; remembered by path, size and modification time, so a warm
+        build does not read megabytes of unchanged photos again."""
+        stat = os.stat(path)
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        known = self._hashes.get(path)
+        if known and known[:2] == stamp:
+            return known[2]
+        sha = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                sha.update(block)
+        value = sha.hexdigest()
+        self._hashes[path] = stamp + [value]
+        self._hashes_changed = True
+        return value
+
+    def entry(self, kind: str, key: str) -> str:
+        return os.path.join(self.folder, kind, key[:2], key)
+
+    def lookup(self, kind: str, key: str) -> dict | None:
+        """The entry's recorded facts when it is complete, else None. Counts nothing."""
+        try:
+            with open(os.path.join(self.entry(kind, key), DONE), encoding="utf-8") as handle:
+                return json.load(handle)
+        except (OSError, ValueError):
+            return None
+
+    def staging(self, kind: str) -> str:
+        """A fresh folder to write a new entry into; `commit` moves it into place."""
+        parent = os.path.join(self.folder, kind)
+        os.makedirs(parent, exist_ok=True)
+        return tempfile.mkdtemp(prefix=".neu-", dir=parent)
+
+    def commit(self, kind: str, key: str, staging: str, facts: dict) -> str:
+        with open(os.path.join(staging, DONE), "w", encoding="utf-8") as handle:
+            json.dump(facts, handle, ensure_ascii=False)
+        target = self.entry(kind, key)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if os.path.exists(target):  # an incomplete entry of an earlier, interrupted build
+            shutil.rmtree(target, ignore_errors=True)
+        os.replace(staging, target)
+        return target
+
+    def count(self, kind: str, hit: bool) -> None:
+        (self.hits if hit else self.misses)[kind] += 1
+
+    def save(self) -> None:
+        if not self._hashes_changed:
+            return
+        os.makedirs(self.folder, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=".hashes-", dir=self.folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(self._hashes, handle)
+        os.replace(temporary, self._hashes_path)
+        self._hashes_changed = False

@@ -1,0 +1,103 @@
+"""Checks a story's image file by its content: format, size, pixels, width of a hero, readable data.
+
+Part of the content model (`make check`, the build and the tests share it). Every message names the
+line of `image.file`, so an editor finds the picture that has to change.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image
+
+from .fields import FieldChecker
+
+FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+MAX_BYTES = 20 * 1024 * 1024
+MAX_PIXELS = 50_000_000
+HERO_MIN_WIDTH = 1200
+# EXIF orientations 5 to 8 turn the picture by 90 degrees: width and height swap when it is shown.
+TURNED = {5, 6, 7, 8}
+ORIENTATION_TAG = 0x0112
+
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    format: str  # JPEG, PNG or WEBP
+    width: int  # as shown, after the EXIF orientation
+    height: int
+    bytes: int
+
+
+class ImageRejected(Exception):
+    """An image that cannot be used; `message` and `hint` are German."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def inspect(path: str, hero: bool = True) -> ImageFacts:
+    """Reads the header, then decodes the picture (a JPEG at an eighth of its size, which is quick but
+    still reads every byte) to find truncated or damaged files. Raises ImageRejected."""
+    name = os.path.basename(path)
+    size = os.path.getsize(path)
+    if size > MAX_BYTES:
+        raise ImageRejected(f"Das Bild „{name}“ ist {size / 1048576:.1f} MB groß, erlaubt sind höchstens 20 MB.",
+                            "Verkleinere das Bild, zum Beispiel auf 3000 Pixel Breite, und speichere es neu.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path, formats=list(FORMATS)) as image:
+                width, height, kind = image.width, image.height, image.format
+                # Checked from the header, before a byte is decoded: a "decompression bomb" (a small file
+                # that unpacks to gigabytes) never gets that far. Pillow's own guard (warning above 89,
+                # error above 179 megapixels, raised by open()) is caught below with the same message.
+                _check_pixels(name, width, height)
+                orientation = image.getexif().get(ORIENTATION_TAG, 1)
+                if kind == "JPEG":
+                    image.draft(image.mode if image.mode in ("RGB", "L") else None, (max(1, width // 8), max(1, height // 8)))
+                image.load()
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _bomb(name, None, None) from None
+    except Image.UnidentifiedImageError:
+        raise ImageRejected(f"„{name}“ ist kein JPEG-, PNG- oder WebP-Bild (die Datei ist beschädigt oder hat "
+                            "ein anderes Format als ihre Endung sagt).",
+                            "Öffne das Bild in einem Bildprogramm und speichere es als JPEG neu.") from None
+    except (OSError, SyntaxError, ValueError):
+        raise ImageRejected(f"Das Bild „{name}“ ist beschädigt oder unvollständig und lässt sich nicht lesen.",
+                            "Lade das Bild noch einmal vom Original herunter oder speichere es neu.") from None
+    if orientation in TURNED:
+        width, height = height, width
+    if hero and width < HERO_MIN_WIDTH:
+        raise ImageRejected(f"Das Titelbild „{name}“ ist nur {width} Pixel breit, nötig sind mindestens "
+                            f"{HERO_MIN_WIDTH} Pixel.",
+                            "Nimm das Original aus der Kamera oder ein größeres Bild; vergrößern macht es unscharf.")
+    return ImageFacts(kind, width, height, size)
+
+
+def _check_pixels(name: str, width: int, height: int) -> None:
+    if width * height > MAX_PIXELS:
+        raise _bomb(name, width, height)
+
+
+def _bomb(name: str, width: int | None, height: int | None) -> ImageRejected:
+    measure = f" ({width} × {height} Pixel, {width * height / 1e6:.0f} Megapixel)" if width and height else ""
+    return ImageRejected(f"Das Bild „{name}“ ist zu groß zum Verarbeiten{measure}: erlaubt sind höchstens 50 Megapixel. "
+                         "Eine so große Datei kann beim Entpacken den Bau lahmlegen (Dekompressionsbombe).",
+                         "Verkleinere das Bild auf höchstens 6000 Pixel an der langen Seite.")
+
+
+def check_story_image(check: FieldChecker, path: str, hero: bool = True) -> ImageFacts | None:
+    """Reports a rejected image at the line of `image.file`; returns its facts when it is fine."""
+    try:
+        return inspect(path, hero)
+    except ImageRejected as rejected:
+        check.error("image.file", rejected.message, rejected.hint)
+        return None

@@ -1,0 +1,358 @@
+"""Everything a build makes from pictures: photo variants, illustrations and social cards.
+
+`Media.prepare()` works out which pictures the visible stories and pages need, makes the ones the
+cache (.cache/images/) does not hold yet (on several cores when there are many), and returns the
+files the site gets, as (address in the site, file in the cache). Templates then ask it for a story's
+<picture> (`hero`, `thumb`) and for a page's card (`card`). No MkDocs here: hooks/site.py adds the files.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+import multiprocessing
+
+from . import cards, illustrations, images, markup, variants
+from .cards import CardSpec
+from .imagecache import ImageCache, digest
+from .problems import Problems
+from .story import IMAGE_TYPES, Story
+
+BRAND = "#1f5e4e"
+CARD_NAME = "ksg-karte"  # a card lies beside its page: geschichten/<slug>/ksg-karte.png
+ILLUSTRATION_WIDTHS = (600, 1200)
+HERO_SIZES = "(min-width: 76.25em) 42rem, (min-width: 60em) calc(100vw - 26rem), 100vw"
+THUMB_SIZES = "(min-width: 76.25em) 20rem, (min-width: 45em) 45vw, 100vw"
+PARALLEL_FROM = 24  # fewer new pictures than this are made in this process: starting workers costs more
+PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@dataclass(frozen=True)
+class Source:
+    mime: str
+    srcset: tuple[tuple[str, int], ...]  # (address in the site, width in pixels)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What a template needs for <picture>: sources best first, and the <img> fallback."""
+
+    sources: tuple[Source, ...]
+    fallback: Source
+    src: str
+    width: int
+    height: int
+    alt: str
+    sizes: str
+    decorative: bool = False
+
+
+@dataclass(frozen=True)
+class Card:
+    url: str  # address in the site
+    mime: str
+    width: int = cards.SIZE[0]
+    height: int = cards.SIZE[1]
+
+
+class MediaError(Exception):
+    """Pictures that cannot be processed; the message lists each with file, line and a hint (German)."""
+
+
+@dataclass
+class _Job:
+    kind: str  # "photo", "body", "illustration", "card"
+    key: str
+    arguments: tuple
+    facts: dict | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class Summary:
+    made: dict = field(default_factory=dict)
+    reused: dict = field(default_factory=dict)
+    seconds: dict = field(default_factory=dict)  # kind -> time spent making them (summed over workers)
+    wall: float = 0.0
+
+    def text(self) -> str:
+        names = {"photo": "Fotos", "body": "Bilder im Text", "illustration": "Illustrationen", "card": "Vorschaukarten"}
+        parts = []
+        for kind, name in names.items():
+            made, reused = self.made.get(kind, 0), self.reused.get(kind, 0)
+            if made or reused:
+                each = f", {self.seconds[kind] / made * 1000:.0f} ms je Stück" if made else ""
+                parts.append(f"{name}: {made} verarbeitet{each}, {reused} aus dem Zwischenspeicher")
+        return "Bilder: " + ("; ".join(parts) or "keine") + f" ({self.wall:.1f} s)."
+
+
+class Media:
+    def __init__(self, views, cache_folder: str | None = None, description: str = "",
+                 workers: int | None = None):
+        self.views = views
+        self.content = views.content
+        root = self.content.root
+        self.cache = ImageCache(cache_folder or os.environ.get("KSG_IMAGE_CACHE")
+                                or os.path.join(root, ".cache", "images"))
+        self.description = description or "Geschichten des Gelingens aus ostdeutschen Kleinstädten"
+        self.workers = workers or int(os.environ.get("KSG_WORKERS", os.cpu_count() or 1))
+        self.summary = Summary()
+        self._heroes: dict[str, Picture] = {}
+        self._thumbs: dict[str, Picture] = {}
+        self._cards: dict[str, Card] = {}  # page address -> card
+        self._default_card: Card | None = None
+
+    # --- for the templates ------------------------------------------------------------------
+
+    def hero(self, story: Story) -> Picture | None:
+        return self._heroes.get(story.slug)
+
+    def thumb(self, story: Story) -> Picture | None:
+        return self._thumbs.get(story.slug)
+
+    def card(self, url: str | None) -> Card | None:
+        return self._cards.get(url or "", self._default_card)
+
+    # --- making the pictures ----------------------------------------------------------------
+
+    def prepare(self) -> list[tuple[str, str]]:
+        """Makes what is missing and returns (address in the site, cached file) for every picture."""
+        started = time.perf_counter()
+        outputs: list[tuple[str, str]] = []
+        problems = Problems(self.content.root)
+
+        photo_jobs, body_jobs = {}, []
+        for story in self.views.stories:
+            if story.image:
+                key = digest("photo", variants.SETTINGS, self.cache.file_hash(story.image.path))
+                photo_jobs[story.slug] = _Job("photo", key, (story.image.path,))
+            for name, path, line in _body_images(story):
+                try:
+                    images.inspect(path, hero=False)
+                except images.ImageRejected as rejected:
+                    problems.add(story.path, line, None, rejected.message, rejected.hint)
+                    continue
+                key = digest("body", variants.SETTINGS, self.cache.file_hash(path))
+                body_jobs.append((story, name, _Job("body", key, (path,))))
+        if problems:
+            raise MediaError(_report(problems))
+        self._run(list(photo_jobs.values()) + [job for _, _, job in body_jobs])
+
+        card_jobs: list[tuple[str, list[str], _Job]] = []  # (card address, page addresses, job)
+        illustration_jobs = {}
+        for story in self.views.stories:
+            photo = photo_jobs.get(story.slug)
+            base = story.url
+            if photo:
+                entry = self.cache.entry("photo", photo.key)
+                for variant in photo.facts["variants"]:
+                    stem = os.path.splitext(story.image.file)[0]
+                    outputs.append((f"{base}{stem}-{variant['width']}.{variant['extension']}",
+                                    os.path.join(entry, variant["name"])))
+                self._heroes[story.slug] = self._photo_picture(base, stem, photo.facts, story.image.alt, HERO_SIZES)
+                self._thumbs[story.slug] = self._photo_picture(base, stem, photo.facts, story.image.alt, THUMB_SIZES,
+                                                               widest=960)
+                largest = max((v for v in photo.facts["variants"] if v["extension"] == "jpg"), key=lambda v: v["width"])
+                spec = self._story_spec(story, os.path.join(entry, largest["name"]), photo.key)
+            else:
+                pillar = self.content.taxonomy.pillars[story.pillars[0]]
+                colors = tuple(self.content.taxonomy.pillars[p].color for p in story.pillars)
+                key = digest("illustration", illustrations.VERSION, ILLUSTRATION_WIDTHS, story.slug, colors, pillar.number)
+                illustration_jobs[story.slug] = _Job("illustration", key, (story.slug, colors, pillar.number))
+                spec = self._story_spec(story, None, "")
+            card_jobs.append((base + CARD_NAME, [base], _Job("card", spec.key(), (spec,))))
+        for story, name, job in body_jobs:
+            outputs.append((story.url + name, os.path.join(self.cache.entry("body", job.key), "image")))
+
+        for listing in self.views.listings():
+            spec = self._listing_spec(listing)
+            pages = [page.url for page in listing.pages()]
+            card_jobs.append((listing.url + CARD_NAME, pages, _Job("card", spec.key(), (spec,))))
+        default = CardSpec(self.description, "Geschichten aus ostdeutschen Kleinstädten", BRAND, (BRAND,), 1,
+                           "kleinstadtgeschichten")
+        card_jobs.append((CARD_NAME, [], _Job("card", default.key(), (default,))))
+
+        self._run(list(illustration_jobs.values()) + [job for _, _, job in card_jobs])
+
+        for slug, job in illustration_jobs.items():
+            entry = self.cache.entry("illustration", job.key)
+            base = f"geschichten/{slug}/"
+            srcset = []
+            for width in ILLUSTRATION_WIDTHS:
+                outputs.append((f"{base}ksg-illustration-{width}.webp", os.path.join(entry, f"{width}.webp")))
+                srcset.append((f"{base}ksg-illustration-{width}.webp", width))
+            first = job.facts["variants"][0]
+            fallback = Source("image/webp", tuple(srcset))
+            self._thumbs[slug] = Picture((), fallback, srcset[0][0], first["width"], first["height"], "",
+                                         THUMB_SIZES, decorative=True)
+        for address, pages, job in card_jobs:
+            spec = job.arguments[0]
+            url = f"{address}.{spec.extension}"
+            outputs.append((url, os.path.join(self.cache.entry("card", job.key), f"card.{spec.extension}")))
+            card = Card(url, "image/jpeg" if spec.extension == "jpg" else "image/png")
+            for page in pages:
+                self._cards[page] = card
+            if not pages:
+                self._default_card = card
+        self.cache.save()
+        self.summary.wall = time.perf_counter() - started
+        return outputs
+
+    def _run(self, jobs: list[_Job]) -> None:
+        """Looks every job up in the cache and makes the missing ones, in parallel when worth it."""
+        missing, seen = [], set()
+        for job in jobs:
+            facts = self.cache.lookup(job.kind, job.key)
+            if facts is not None:
+                job.facts = facts
+                self.cache.count(job.kind, hit=True)
+                self.summary.reused[job.kind] = self.summary.reused.get(job.kind, 0) + 1
+            elif (job.kind, job.key) in seen:  # the same picture twice in this build: made once below
+                continue
+            else:
+                seen.add((job.kind, job.key))
+                missing.append(job)
+        if len(missing) >= PARALLEL_FROM and self.workers > 1:
+            # Fresh interpreters (spawn) rather than forks: `mkdocs serve` runs threads, and forking
+            # a threaded process can deadlock. They find this package on the path set here.
+            added = PACKAGE_PARENT not in sys.path
+            if added:
+                sys.path.insert(0, PACKAGE_PARENT)
+            try:
+                with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                    chunk = max(1, min(32, len(missing) // (self.workers * 4)))
+                    results = list(pool.map(_make, [(j.kind, j.key, j.arguments, self.cache.folder) for j in missing],
+                                            chunksize=chunk))
+            finally:
+                if added:
+                    sys.path.remove(PACKAGE_PARENT)
+        else:
+            results = [_make((j.kind, j.key, j.arguments, self.cache.folder)) for j in missing]
+        failures = []
+        for job, (facts, seconds, error) in zip(missing, results):
+            if error:
+                failures.append(error)
+                continue
+            job.facts, job.seconds = facts, seconds
+            self.cache.count(job.kind, hit=False)
+            self.summary.made[job.kind] = self.summary.made.get(job.kind, 0) + 1
+            self.summary.seconds[job.kind] = self.summary.seconds.get(job.kind, 0.0) + seconds
+        if failures:
+            raise MediaError("Bilder ließen sich nicht verarbeiten:\n" + "\n".join(failures))
+        made = {(job.kind, job.key): job.facts for job in missing}
+        for job in jobs:  # duplicates share the facts of the one that was made
+            if job.facts is None:
+                job.facts = made[(job.kind, job.key)]
+
+    # --- what goes on a card ----------------------------------------------------------------
+
+    def _story_spec(self, story: Story, photo: str | None, photo_key: str) -> CardSpec:
+        taxonomy = self.content.taxonomy
+        towns = ", ".join(self.content.towns[t].name for t in story.towns if t in self.content.towns)
+        pillars = [taxonomy.pillars[p] for p in story.pillars]
+        line = " · ".join([towns] + [p.title for p in pillars])
+        return CardSpec(story.title, line, pillars[0].color, tuple(p.color for p in pillars), pillars[0].number,
+                        story.slug, photo, photo_key)
+
+    def _listing_spec(self, listing) -> CardSpec:
+        taxonomy = self.content.taxonomy
+        color, pattern, line = BRAND, 1, listing.description
+        if listing.kind == "pfeiler":
+            pillar = taxonomy.pillars[listing.key]
+            color, pattern, line = pillar.color, pillar.number, "Einer der fünf Pfeiler starker Kleinstädte"
+        elif listing.kind == "region":
+            towns = self.views.towns_of_region(listing.key)
+            line = ("Orte: " + ", ".join(t.name for t in towns)) if towns else listing.description
+            pattern = 2
+        elif listing.kind == "ort":
+            town = self.content.towns[listing.key]
+            region = taxonomy.regions.get(town.state)
+            line = " · ".join(x for x in (town.district, region.name if region else "") if x)
+            pattern = 3
+        elif listing.kind == "thema":
+            line, pattern = "Themenfeld der Studie „Resiliente Kleinstädte“", 4
+        return CardSpec(listing.title, line, color, (color,), pattern, listing.url)
+
+    def _photo_picture(self, base: str, stem: str, facts: dict, alt: str, sizes: str, widest: int = 0) -> Picture:
+        by_extension: dict[str, list[tuple[str, int, int]]] = {}
+        for variant in facts["variants"]:
+            if widest and variant["width"] > widest:
+                continue  # a card never shows more than 960 pixels' worth
+            url = f"{base}{stem}-{variant['width']}.{variant['extension']}"
+            by_extension.setdefault(variant["extension"], []).append((url, variant["width"], variant["height"]))
+        sources = []
+        for extension in (e for e, _, _, _ in variants.ENCODINGS if e != "jpg"):
+            if extension in by_extension:
+                sources.append(Source(variants.MIME[extension], tuple((u, w) for u, w, _ in by_extension[extension])))
+        jpegs = by_extension["jpg"]
+        fallback = Source("image/jpeg", tuple((u, w) for u, w, _ in jpegs))
+        middle = min(jpegs, key=lambda v: abs(v[1] - 960))
+        return Picture(tuple(sources), fallback, middle[0], middle[1], middle[2], alt, sizes)
+
+
+def _body_images(story: Story) -> list[tuple[str, str, int]]:
+    """Images of the story's folder that its text links to: (file name, path, line)."""
+    found, seen = [], set()
+    for link in story.links:
+        target = markup.local_target(link.target)
+        if not target or "/" in target.strip("./") or os.path.splitext(target)[1].lower() not in IMAGE_TYPES:
+            continue
+        name = os.path.basename(target)
+        path = os.path.join(story.folder, name)
+        if name not in seen and os.path.isfile(path):
+            seen.add(name)
+            found.append((name, path, link.line))
+    return found
+
+
+def _report(problems: Problems) -> str:
+    items = problems.sorted()
+    return f"{len(items)} Problem(e) mit Bildern:\n" + "\n".join(problem.format() for problem in items)
+
+
+def _make(task: tuple) -> tuple[dict | None, float, str | None]:
+    """Makes one cache entry (in a worker process or here); returns its facts, the time it took and a
+    German error, if any."""
+    kind, key, arguments, folder = task
+    cache = ImageCache(folder)
+    started = time.perf_counter()
+    staging = cache.staging(kind)
+    try:
+        if kind == "photo":
+            facts = variants.render(arguments[0], staging)
+        elif kind == "body":
+            facts = variants.render_body_image(arguments[0], staging)
+        elif kind == "illustration":
+            facts = _render_illustration(*arguments, staging)
+        else:
+            spec = arguments[0]
+            cards.render(spec, os.path.join(staging, f"card.{spec.extension}"))
+            facts = {"width": cards.SIZE[0], "height": cards.SIZE[1]}
+        cache.commit(kind, key, staging, facts)
+    except Exception as error:  # noqa: BLE001 - reported with the file's name, the build stops
+        import shutil
+
+        shutil.rmtree(staging, ignore_errors=True)
+        what = arguments[0] if kind in ("photo", "body") else getattr(arguments[0], "title", arguments[0])
+        return None, 0.0, f"{what}: {type(error).__name__}: {error}"
+    return facts, time.perf_counter() - started, None
+
+
+def _render_illustration(slug: str, colors: tuple, pattern: int, folder: str) -> dict:
+    """The illustration at the web sizes: drawn once at 1200 pixels, halved for 600."""
+    large = illustrations.draw(slug, list(colors), pattern)  # 1200 × 630, the card's shape
+    small = large.reduce(2)
+    result = []
+    for image in (small, large):
+        name = f"{image.width}.webp"
+        image.save(os.path.join(folder, name), "WEBP", quality=75, method=2 if image.width <= 600 else 1)
+        result.append({"name": name, "width": image.width, "height": image.height})
+    return {"variants": result}
+
+
+def is_image(name: str) -> bool:
+    """A file that only ever reaches the site as processed variants."""
+    return os.path.splitext(name)[1].lower() in IMAGE_TYPES
