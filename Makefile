@@ -60,3 +60,16 @@ bench: install
 lighthouse: build
 	CHROME_PATH=/usr/bin/chromium $(PY) tools/lighthouse.py
 
+
+# Editions and releases:
+#   make release VERSION=2026.1   a version: CHANGELOG entry, tarball, print editions and SHA256SUMS in
+#                                 dist/2026.1/, annotated tag v2026.1 (refuses an unclean tree or failing check)
+#   make pdf EDITION=2026-1       the print edition of one edition as PDF in dist/
+.PHONY: release pdf
+release: install
+	@test -n "$(VERSION)" || { echo "Bitte die Version angeben: make release VERSION=2026.1" >&2; exit 2; }
+	$(PY) tools/release.py $(VERSION)
+
+pdf: install
+	@test -n "$(EDITION)" || { echo "Bitte die Ausgabe angeben: make pdf EDITION=2026-1" >&2; exit 2; }
+	$(PY) tools/print_edition.py $(EDITION)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
+import sys
 import tarfile
 import time
 
@@ -145,3 +147,25 @@ def test_release_refuses_unclean_tree_existing_tag_and_failing_check(repo):
     with pytest.raises(release.ReleaseError, match="gibt es schon"):
         release.release(root, "2026.1", log=lambda *_: None)
     assert not os.path.exists(os.path.join(root, "dist"))
+
+
+def test_release_workflow_runs_on_version_tags_with_pinned_actions():
+    import shutil
+
+    import yaml
+
+    path = os.path.join(release.REPO, ".github", "workflows", "release.yml")
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    workflow = yaml.safe_load(text)
+    trigger = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert list(trigger) == ["push"] and list(trigger["push"]) == ["tags"]
+    uses = re.findall(r"uses:\s*(\S+)", text)
+    assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", item) for item in uses), uses
+    steps = " ".join(str(step.get("run", "")) for step in workflow["jobs"]["package"]["steps"])
+    assert "tools/release.py" in steps and "--package" in steps and "gh release create" in steps
+    assert "sha256sum -c SHA256SUMS" in steps
+    actionlint = shutil.which("actionlint") or os.path.join(os.path.dirname(sys.executable), "actionlint")
+    if os.path.exists(actionlint):
+        result = subprocess.run([actionlint, path], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr

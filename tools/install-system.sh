@@ -2,7 +2,9 @@
 # Installs the Debian packages the project needs, only when something is missing.
 set -euo pipefail
 # openjdk-17-jre-headless and nodejs (with npm): the Nu Html Checker (vnu.jar from npm) in the tests.
-packages=(chromium fonts-noto-core openjdk-17-jre-headless nodejs)
+# libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0 and fontconfig: WeasyPrint (the print edition), with
+# Debian's fonts (fonts-noto-core, fonts-dejavu-core); nothing is downloaded.
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core chromium fonts-noto-core wngerman openjdk-17-jre-headless nodejs)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

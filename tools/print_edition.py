@@ -2,8 +2,9 @@
 
     python tools/print_edition.py 2026-1 [--root .] [--output dist/kleinstadtgeschichten-ausgabe-2026-1.pdf]
 
-Cover, table of contents with page numbers, the editorial, then every story with its facts, picture,
-text and sources; page numbers at the foot. Fonts are Debian's (fonts-noto-core, fonts-dejavu); nothing
+Cover, table of contents with page numbers, the editorial, then every story with its facts, picture
+(its photo, or else the generated illustration of kleinstadt.illustrations), text and sources; page
+numbers at the foot. Fonts are Debian's (fonts-noto-core, fonts-dejavu); nothing
 is fetched from the network: the URL fetcher only hands out files of the repository. With an epoch
 (SOURCE_DATE_EPOCH) the PDF carries that date and a fixed identifier, so the same commit gives the same file.
 """
@@ -56,6 +57,7 @@ a { color: inherit; text-decoration: none; }
 .teaser { font-size: 11.5pt; font-style: italic; }
 figure { margin: 3mm 0 4mm; }
 figure img { max-width: 100%; max-height: 110mm; }
+figure.illustration img { width: 100%; max-height: 60mm; object-fit: cover; }
 figcaption { font: 8pt "Noto Sans", "DejaVu Sans", sans-serif; color: #444; }
 .sources { font-size: 8.5pt; border-top: 0.4pt solid #999; margin-top: 5mm; padding-top: 2mm; }
 .sources h2 { font-size: 9.5pt; margin-top: 0; bookmark-level: none; }
@@ -105,6 +107,10 @@ def edition_html(content, edition) -> str:
         if story.image:
             parts.append(f"<figure><img src=\"{e(_file_url(story.image.path))}\" alt=\"{e(story.image.alt)}\">"
                          f"<figcaption>Bild: {e(story.image.credit)}, {e(story.image.license)}</figcaption></figure>")
+        else:
+            drawn = _illustration(story, taxonomy)
+            if drawn:
+                parts.append(f"<figure class=\"illustration\"><img src=\"{drawn}\" alt=\"\"></figure>")
         parts.append(f"<div class=\"body\" data-folder=\"{e(story.folder)}\">{_story_body(story)}</div>")
         parts.append("<section class=\"sources\"><h2>Quellen</h2><ul>")
         for source in story.sources:
@@ -113,6 +119,23 @@ def edition_html(content, edition) -> str:
         parts.append(f"</ul><p>Online: /{e(story.url)}</p></section></article>")
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def _illustration(story, taxonomy) -> str | None:
+    """The generated picture of a story without a photo (kleinstadt.illustrations, as on the site), as a
+    data: URL; None where that module is missing. Decorative, so it gets an empty alt text."""
+    try:
+        from kleinstadt import illustrations
+    except ImportError:
+        return None
+    import base64
+    import io
+
+    pillars = [taxonomy.pillars[slug] for slug in story.pillars]
+    image = illustrations.draw(story.slug, [p.color for p in pillars], pillars[0].number)
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, "JPEG", quality=85)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _file_url(path: str) -> str:

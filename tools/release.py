@@ -257,6 +257,16 @@ def write_changelog(root: str, version: str, entry: str) -> None:
                      + ("\n" if kept else ""))
 
 
+def changelog_section(root: str, version: str) -> str:
+    """The entry of one version, for the notes of the GitHub release."""
+    with open(os.path.join(root, "CHANGELOG.md"), encoding="utf-8") as handle:
+        sections = re.split(r"(?m)^(?=## )", handle.read())
+    for section in sections:
+        if section.startswith(f"## {version} "):
+            return section.strip()
+    raise ReleaseError(f"CHANGELOG.md hat keinen Eintrag für {version}.")
+
+
 # --- The release --------------------------------------------------------------------------------------
 
 def release(root: str, version: str, log=print) -> str:
@@ -318,6 +328,9 @@ def package(root: str, version: str, log=print, expected_urls: list[str] | None 
     from print_edition import print_edition
 
     root = os.path.abspath(root)
+    if not os.environ.get("SITE_URL"):
+        log("Hinweis: SITE_URL ist nicht gesetzt; die Seite im Paket verweist auf die Vorgabe aus mkdocs.yml. "
+            "Für die Veröffentlichung: SITE_URL=https://… make release VERSION=…")
     epoch = commit_epoch(root)
     day = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date()
     dist = os.path.join(root, "dist", version)
@@ -328,7 +341,9 @@ def package(root: str, version: str, log=print, expected_urls: list[str] | None 
     if build_site(root, site_dir, epoch, day) != 0:
         raise ReleaseError("Der Bau der Seite ist fehlgeschlagen (siehe oben).")
     if expected_urls is not None and site_urls(site_dir) != expected_urls:
-        raise ReleaseError("Der zweite Bau hat andere Adressen als der erste; bitte melde das als Fehler.")
+        differences = sorted(set(site_urls(site_dir)) ^ set(expected_urls))
+        raise ReleaseError("Dieser Bau hat andere Adressen als die in releases/<Version>/urls.txt festgehaltenen:\n  "
+                           + "\n  ".join(differences[:20]))
     names = [f"{NAME}-{version}.tar.gz"]
     pack(site_dir, os.path.join(dist, names[0]), f"{NAME}-{version}", epoch)
     content = load_content(root, today=day)
@@ -348,10 +363,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", default=REPO, help="Oberster Ordner des Projekts (ein Git-Repository).")
     parser.add_argument("--package", action="store_true",
                         help="Nur bauen und packen (für die CI am Tag): kein Commit, kein Tag.")
+    parser.add_argument("--notes", action="store_true", help="Den CHANGELOG-Eintrag der Version ausgeben.")
     args = parser.parse_args(argv)
     try:
-        if args.package:
-            dist, names = package(args.root, args.version)
+        if args.notes:
+            print(changelog_section(args.root, args.version))
+        elif args.package:
+            recorded = os.path.join(args.root, "releases", args.version, "urls.txt")
+            expected = open(recorded, encoding="utf-8").read().split() if os.path.exists(recorded) else None
+            dist, names = package(args.root, args.version, expected_urls=expected)
             print(f"Gepackt: {os.path.relpath(dist)}/ ({', '.join(names)}, SHA256SUMS).")
         else:
             release(args.root, args.version)
