@@ -99,8 +99,10 @@ def story_content(story: Story, body_html: str, site_url: str, pictures=None) ->
 
 
 def build_feed(listing: Listing, views: Views, site_url: str, story_html: dict[str, str],
-               publisher: str, pictures=None) -> bytes:
+               publisher: str, pictures=None, entry_content: dict[str, str] | None = None) -> bytes:
+    """One feed. `entry_content` caches each story's full content across feeds (a story is in up to ~6)."""
     content = views.content
+    entry_content = {} if entry_content is None else entry_content
     taxonomy = content.taxonomy
     stories = feed_stories(listing, content.today)
     feed = FeedGenerator()
@@ -137,7 +139,9 @@ def build_feed(listing: Listing, views: Views, site_url: str, story_html: dict[s
         for slug in story.towns:
             entry.category(term=slug, label=content.towns[slug].name, scheme=urljoin(site_url, "orte/"))
         entry.summary(story.description, type="text")
-        entry.content(story_content(story, story_html.get(story.slug, ""), site_url, pictures), type="html")
+        if story.slug not in entry_content:
+            entry_content[story.slug] = story_content(story, story_html.get(story.slug, ""), site_url, pictures)
+        entry.content(entry_content[story.slug], type="html")
     return feed.atom_str(pretty=True)
 
 
@@ -149,13 +153,13 @@ def entry_slugs(views: Views) -> set[str]:
 def write_feeds(site_dir: str, views: Views, site_url: str, story_html: dict[str, str], publisher: str,
                 pictures=None) -> list[str]:
     """Write every feed into the built site; returns their site-relative paths."""
-    written = []
+    written, entry_content = [], {}
     for listing in feed_listings(views):
         path = feed_url(listing)
         target = os.path.join(site_dir, path)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "wb") as handle:
-            handle.write(build_feed(listing, views, site_url, story_html, publisher, pictures))
+            handle.write(build_feed(listing, views, site_url, story_html, publisher, pictures, entry_content))
         written.append(path)
     return written
 
