@@ -4,7 +4,8 @@ set -euo pipefail
 # openjdk-17-jre-headless and nodejs (with npm): the Nu Html Checker (vnu.jar from npm) in the tests.
 # libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0 and fontconfig: WeasyPrint (the print edition), with
 # Debian's fonts (fonts-noto-core, fonts-dejavu-core); nothing is downloaded.
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core chromium fonts-noto-core wngerman openjdk-17-jre-headless nodejs)
+# shellcheck: actionlint checks the shell scripts of the GitHub workflows with it (tests/test_workflows.py).
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core chromium fonts-noto-core wngerman openjdk-17-jre-headless nodejs shellcheck)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
