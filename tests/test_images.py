@@ -189,22 +189,24 @@ def test_variants_are_never_enlarged_and_orientation_is_applied(built):
 def test_story_pages_have_picture_cards_and_social_tags(built):
     site, result = built
     html = site.html("geschichten/probe/")
-    hero = html[html.index('<figure class="ksg-hero">'):html.index("</figure>")]
+    hero = html[html.index('<figure class="ksg-hero"'):html.index("</figure>")]
     assert '<source type="image/webp" srcset="titelbild-480.webp 480w, titelbild-960.webp 960w, titelbild-1440.webp 1440w"' in hero
     assert 'width="960" height="600"' in hero and 'loading="eager"' in hero and "sizes=" in hero
     assert 'alt="Der Marktplatz von Altdorf am Abend"' in hero
     listing = site.html("geschichten/")
     assert 'loading="lazy"' in listing
-    assert re.search(r'<picture aria-hidden="true">\s*<img src="ohne-foto/ksg-illustration-600.webp"[^>]* alt=""', listing)
+    assert re.search(r'<picture aria-hidden="true">\s*<img src="ohne-foto/ksg-illustration-400.webp"[^>]* alt=""', listing)
     for slug in ("probe", "gedreht", "ohne-foto"):
         page = site.html(f"geschichten/{slug}/")
         tags = dict(re.findall(r'<meta (?:property|name)="((?:og|twitter):[a-z:_]+)" content="([^"]*)"', page))
-        assert tags["og:image"] == f"http://127.0.0.1:8000/geschichten/{slug}/ksg-karte.jpg"
+        kind = "png" if slug == "ohne-foto" else "jpg"  # a photo card is a JPEG, an illustrated one a PNG
+        assert tags["og:image"] == f"http://127.0.0.1:8000/geschichten/{slug}/ksg-karte.{kind}"
+        assert tags["og:image:type"] == ("image/png" if kind == "png" else "image/jpeg")
         assert (tags["og:image:width"], tags["og:image:height"]) == ("1200", "630")
         assert tags["og:type"] == "article" and tags["og:locale"] == "de_DE"
         assert tags["og:site_name"] == "Kleinstadtgeschichten" and tags["twitter:card"] == "summary_large_image"
         assert tags["og:title"] and tags["og:description"]
-        with Image.open(os.path.join(site.root, "site", "geschichten", slug, "ksg-karte.jpg")) as card:
+        with Image.open(os.path.join(site.root, "site", "geschichten", slug, f"ksg-karte.{kind}")) as card:
             assert card.size == (1200, 630)
     for url in ("", "orte/altdorf/", "pfeiler/jugend/", "regionen/thueringen/", "ueber/"):
         page = site.html(url)
@@ -263,3 +265,25 @@ def test_card_is_1200_by_630_with_a_photo_or_without():
     assert cards.draw(spec).size == (1200, 630)
     font, lines = cards.fit_title(spec.title, 600)
     assert len(lines) == cards.MAX_LINES and lines[-1].endswith("…")
+
+
+def test_thumbnail_and_card_show_the_same_illustration():
+    card = illustrations.draw("marktfest", ["#b0263f"], 5).resize((400, 210), Image.Resampling.BOX)
+    thumb = illustrations.draw("marktfest", ["#b0263f"], 5, (800, 420)).reduce(2)
+    difference = sum(abs(a - b) for a, b in zip(card.convert("L").tobytes(), thumb.convert("L").tobytes()))
+    assert difference / (400 * 210) < 3  # the same picture, up to edges drawn at another size
+
+
+def test_a_checked_photo_is_not_decoded_again_until_it_changes(site, monkeypatch):
+    from kleinstadt import images
+
+    probe(site, photo())
+    assert not site.check().problems
+    decoded = []
+    real = images.inspect
+    monkeypatch.setattr(images, "inspect", lambda path, hero=True: decoded.append(path) or real(path, hero))
+    images._checked.clear()  # a new run: the list of checked images comes from .cache/images/geprueft.json
+    assert not site.check().problems and decoded == []
+    site.write(f"{FOLDER}/titelbild.jpg", photo(1500, 1000))
+    site.check()
+    assert len(decoded) == 1

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 
 SIZE = (1200, 630)  # the shape of a social card; the web variants are scaled from it
 SUPERSAMPLE = 2  # drawn twice as large and scaled down: smooth edges without anti-aliasing support
-VERSION = 1
+VERSION = 2
 
 
 def hex_rgb(color: str) -> tuple[int, int, int]:
@@ -36,8 +36,10 @@ def draw(seed: str, colors: list[str], pattern: int, size: tuple[int, int] = SIZ
     """The illustration of one story. `colors` are its pillars' colours (the first leads),
     `pattern` the first pillar's number (1 to 5)."""
     rng = random.Random(hashlib.sha256(seed.encode("utf-8")).digest())
-    scale = SUPERSAMPLE
-    width, height = size[0] * scale, size[1] * scale
+    # Lengths below are in pixels of a 1200 pixel wide picture; `scale` converts them, so that a
+    # story's thumbnail and its card show the same picture at any size.
+    scale = SUPERSAMPLE * size[0] / SIZE[0]
+    width, height = size[0] * SUPERSAMPLE, size[1] * SUPERSAMPLE
     main = hex_rgb(colors[0])
     accent = hex_rgb(colors[1]) if len(colors) > 1 else mix(main, (240, 180, 60), 0.7)
 
@@ -57,41 +59,43 @@ def draw(seed: str, colors: list[str], pattern: int, size: tuple[int, int] = SIZ
     _skyline(pen, rng, width, horizon, mix(main, INK, 0.15), scale, tall=0.38, windows=mix(main, WHITE, 0.8))
     pen.rectangle((0, horizon, width, height), fill=mix(main, INK, 0.35))
     pen.rectangle((0, horizon, width, horizon + 4 * scale), fill=mix(accent, INK, 0.1))
-    return image.reduce(scale)
+    return image.reduce(SUPERSAMPLE)
 
 
 def _sky_pattern(pen: ImageDraw.ImageDraw, rng: random.Random, pattern: int, width: int, height: int,
-                 color: tuple, scale: int) -> None:
+                 color: tuple, scale: float) -> None:
     kind = (pattern - 1) % 5
     if kind == 0:  # circles: people coming together
         for _ in range(rng.randint(14, 22)):
             x, y, r = rng.uniform(0, width), rng.uniform(0, height * 0.75), rng.uniform(10, 46) * scale
-            pen.ellipse((x - r, y - r, x + r, y + r), outline=color, width=5 * scale)
+            pen.ellipse((x - r, y - r, x + r, y + r), outline=color, width=round(5 * scale))
     elif kind == 1:  # diagonal stripes: paths and connections
-        step = rng.randint(60, 90) * scale
+        step = max(1, round(rng.randint(60, 90) * scale))
         for x in range(-height, width, step):
-            pen.line((x, 0, x + height, height), fill=color, width=10 * scale)
+            pen.line((x, 0, x + height, height), fill=color, width=round(10 * scale))
     elif kind == 2:  # rays from a point: initiative
         cx, cy = rng.uniform(0.1, 0.4) * width, rng.uniform(0.1, 0.4) * height
         for index in range(18):
             angle = index * math.pi / 9 + rng.uniform(-0.05, 0.05)
-            pen.line((cx, cy, cx + math.cos(angle) * width, cy + math.sin(angle) * width), fill=color, width=8 * scale)
+            pen.line((cx, cy, cx + math.cos(angle) * width, cy + math.sin(angle) * width), fill=color,
+                     width=round(8 * scale))
     elif kind == 3:  # a grid of squares: planning and structure
-        step = rng.randint(70, 100) * scale
-        offset = rng.randint(0, step)
+        step = max(1, round(rng.randint(70, 100) * scale))
+        offset = round(rng.random() * step)
         for x in range(-offset, width, step):
             for y in range(-offset, height, step):
                 side = rng.uniform(8, 22) * scale
                 pen.rectangle((x, y, x + side, y + side), fill=color)
     else:  # waves: openness, exchange
-        step = rng.randint(50, 75) * scale
+        step = max(1, round(rng.randint(50, 75) * scale))
         phase = rng.uniform(0, math.tau)
-        for y in range(0, height, step):
-            points = [(x, y + math.sin(x / (90 * scale) + phase + y) * 14 * scale) for x in range(0, width + 20, 20 * scale)]
-            pen.line(points, fill=color, width=6 * scale)
+        for row, y in enumerate(range(0, height, step)):
+            points = [(x, y + math.sin(x / (90 * scale) + phase + row) * 14 * scale)
+                      for x in range(0, width + step, max(1, round(20 * scale)))]
+            pen.line(points, fill=color, width=round(6 * scale))
 
 
-def _skyline(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, horizon: int, color: tuple, scale: int,
+def _skyline(pen: ImageDraw.ImageDraw, rng: random.Random, width: int, horizon: int, color: tuple, scale: float,
              tall: float, windows: tuple | None) -> None:
     """A row of houses with gabled or flat roofs and, once, a church tower."""
     x = rng.uniform(-80, 0) * scale

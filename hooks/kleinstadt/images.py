@@ -6,9 +6,13 @@ line of `image.file`, so an editor finds the picture that has to change.
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
+import tempfile
+import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from PIL import Image
 
@@ -94,10 +98,73 @@ def _bomb(name: str, width: int | None, height: int | None) -> ImageRejected:
                          "Verkleinere das Bild auf höchstens 6000 Pixel an der langen Seite.")
 
 
+class CheckedImages:
+    """Images already found fine, by path, size and modification time (.cache/images/geprueft.json).
+
+    Decoding a 24-megapixel photo, even at an eighth, takes a tenth of a second: at thousands of photos
+    every `make check` and every build would pay minutes for files that have not changed."""
+
+    VERSION = 1
+
+    def __init__(self, root: str):
+        self.path = os.path.join(root, ".cache", "images", "geprueft.json")
+        self.known: dict[str, dict] = {}
+        self.changed = False
+        self.saved = 0.0  # the first new image is written at once, later ones every two seconds
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                data = json.load(handle)
+            if data.get("version") == self.VERSION:
+                self.known = data["images"]
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass
+
+    @staticmethod
+    def _key(path: str, hero: bool) -> str:
+        stat = os.stat(path)
+        return f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{int(hero)}"
+
+    def inspect(self, path: str, hero: bool) -> ImageFacts:
+        key = self._key(path, hero)
+        if key in self.known:
+            return ImageFacts(**self.known[key])
+        facts = inspect(path, hero)  # raises ImageRejected: a rejected image is checked again next time
+        self.known = {k: v for k, v in self.known.items() if not k.startswith(path + "|")}
+        self.known[key] = asdict(facts)
+        self.changed = True
+        return facts
+
+    def save(self, now: bool = True) -> None:
+        """Writes the list; with now=False at most every two seconds (the rest at exit), so that
+        checking thousands of new photos does not rewrite it thousands of times."""
+        if not self.changed or (not now and time.monotonic() - self.saved < 2):
+            return
+        self.saved = time.monotonic()
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            fd, temporary = tempfile.mkstemp(prefix=".geprueft-", dir=os.path.dirname(self.path))
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump({"version": self.VERSION, "images": self.known}, handle)
+            os.replace(temporary, self.path)
+            self.changed = False
+        except OSError:
+            pass  # a read-only checkout: the next run checks again, nothing worse
+
+
+_checked: dict[str, CheckedImages] = {}
+
+
 def check_story_image(check: FieldChecker, path: str, hero: bool = True) -> ImageFacts | None:
     """Reports a rejected image at the line of `image.file`; returns its facts when it is fine."""
+    root = check.problems.root
+    checked = _checked.get(root)
+    if checked is None:
+        checked = _checked[root] = CheckedImages(root)
+        atexit.register(checked.save)
     try:
-        return inspect(path, hero)
+        facts = checked.inspect(path, hero)
     except ImageRejected as rejected:
         check.error("image.file", rejected.message, rejected.hint)
         return None
+    checked.save(now=False)
+    return facts
