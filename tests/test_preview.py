@@ -13,6 +13,7 @@ import pytest
 
 import bench_preview
 import changes
+from kleinstadt import media
 from kleinstadt.preview import load_preview
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -141,6 +142,9 @@ def test_preview_build_has_the_story_its_town_and_pillars_and_the_drafts_marked(
     story = site.html("geschichten/am-fluss/")
     assert 'class="ksg-draft"' in story and "Diese Geschichte ist ein Entwurf." in story
     assert "Entwurf" in site.html("orte/altdorf/")  # the card in the town's list is marked too
+    # a preview is never shared: no social cards (they cost most of a cold preview's time)
+    cards = [name for _, _, files in os.walk(out) for name in files if name.startswith(media.CARD_NAME)]
+    assert cards == []
 
 
 def test_full_build_refuses_what_the_preview_ignores(site):

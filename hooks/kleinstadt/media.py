@@ -174,6 +174,8 @@ class Media:
         default = CardSpec(self.description, "Geschichten aus ostdeutschen Kleinstädten", BRAND, (BRAND,), 1,
                            "kleinstadtgeschichten")
         card_jobs.append((CARD_NAME, [], _Job("card", default.key(), (default,))))
+        if self.content.partial:  # `make preview` (kleinstadt/preview.py) is never shared: no social cards
+            card_jobs = []
 
         self._run(list(illustration_jobs.values()) + [job for _, _, job in card_jobs])
 
