@@ -22,6 +22,7 @@ from kleinstadt.dates import german_date
 from kleinstadt.redirects import REDIRECT_PAGE, redirect_maps
 from kleinstadt import feeds, opendata, sitemap
 from kleinstadt.linked_data import LinkedData
+from kleinstadt.search import build_search_index
 from kleinstadt import security
 from kleinstadt.map import Maps
 from kleinstadt.media import Media, MediaError, is_image
@@ -213,6 +214,7 @@ def on_post_build(config):
     site_dir = config.site_dir
     views = state.views
     # Each feature adds one line below and keeps its logic in a module of its own.
+    build_search_index(site_dir, log)  # Pagefind: kleinstadt/search.py
     publisher = config.site_author or config.site_name
     feeds.write_feeds(site_dir, views, config.site_url, pool.collected.get("story_html", {}), publisher,
                       getattr(state, "media", None))  # kleinstadt/feeds.py; media: the photo variants, if made

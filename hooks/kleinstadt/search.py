@@ -1,0 +1,89 @@
+"""The search index: Pagefind reads the written HTML and writes a chunked index into <site>/pagefind/.
+
+A reader's browser later loads only the chunks a query needs (see overrides/assets/ksg-search.js),
+never the whole index. What is indexed is decided in the templates: `data-pagefind-body` marks story
+bodies, town profiles and the first page of each pillar; listing pages carry no such mark and are left
+out. Filters (pillar, region, town, theme, year), the sort key (date) and the meta data shown in a
+result (title, teaser, town, date, kind) are attributes in the same templates.
+
+Runs after MkDocs has written every page (`on_post_build`); knows nothing of MkDocs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import resource
+import shutil
+import time
+from dataclasses import dataclass
+
+from pagefind.index import IndexConfig, PagefindIndex
+
+LANGUAGE = "de"  # one German index: German stemming for every page, whatever an editor's markup says
+OUTPUT = "pagefind"  # folder inside the site, loaded by the search page from <site root>/pagefind/
+# Only the folders that hold indexed pages are read: at 10,000 stories the thousands of listing pages
+# would cost parsing time for nothing (they carry no data-pagefind-body and would be skipped anyway).
+PAGES = "{geschichten/*/index.html,orte/*/index.html,pfeiler/*/index.html}"
+
+
+class SearchIndexError(RuntimeError):
+    """Pagefind failed or indexed nothing: the build must not publish a site without search."""
+
+
+@dataclass
+class SearchIndex:
+    pages: int  # pages in the index
+    seconds: float  # wall-clock time, Pagefind's start to its written files
+    cpu_seconds: float  # processor time of the Pagefind process (steadier on a busy machine)
+    output: str  # the folder with pagefind.js and the chunks
+
+
+async def _index(site_dir: str, output: str) -> int:
+    config = IndexConfig(force_language=LANGUAGE, output_path=output)
+    async with PagefindIndex(config) as index:
+        result = await index.add_directory(site_dir, glob=PAGES)
+        pages = int(result.get("page_count", 0))
+        if pages == 0:
+            # Leaving the context without an error would write an empty index; fail loudly instead.
+            raise SearchIndexError(
+                f"Die Suche hat in {site_dir} keine Seite zum Indizieren gefunden. Hinweis: Geschichten, "
+                "Orte und Pfeiler brauchen das Attribut data-pagefind-body in ihren Vorlagen (overrides/).")
+    return pages
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # Pagefind runs as a child process
+    return usage.ru_utime + usage.ru_stime
+
+
+def build_search_index(site_dir: str, log: logging.Logger | None = None) -> SearchIndex | None:
+    """Index the built site in `site_dir`; returns how many pages went in and how long it took.
+
+    With a `log` (the MkDocs adapter passes its own), a failure is logged as an error, which makes a
+    strict build fail without a traceback; without one, it is raised as SearchIndexError.
+    """
+    site_dir = os.path.abspath(site_dir)
+    output = os.path.join(site_dir, OUTPUT)
+    shutil.rmtree(output, ignore_errors=True)  # a fresh index: no chunks of an earlier run linger
+    started = time.perf_counter()
+    cpu_before = _children_cpu()
+    try:
+        try:
+            pages = asyncio.run(_index(site_dir, output))
+        except SearchIndexError:
+            raise
+        except Exception as error:  # the Pagefind service reports its problems as plain exceptions
+            raise SearchIndexError(f"Pagefind konnte die Suche nicht erstellen ({site_dir}): {error}. "
+                                   "Hinweis: `make install` installiert pagefind[extended] neu.") from error
+    except SearchIndexError as error:
+        if log is None:
+            raise
+        log.error(str(error))
+        return None
+    index = SearchIndex(pages=pages, seconds=time.perf_counter() - started, cpu_seconds=_children_cpu() - cpu_before,
+                        output=output)
+    if log is not None:
+        log.info(f"Suche: {index.pages} Seiten in {index.seconds:.2f} s indiziert ({OUTPUT}/).")
+    return index

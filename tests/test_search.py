@@ -1,0 +1,285 @@
+"""Search (issue 5): Pagefind's index of the built site and the search page /suche/ in Chromium.
+
+One small site (the fixture towns and six invented stories) is built once for the module; the build
+runs Pagefind. The index tests read Pagefind's files; the browser tests drive Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import gzip
+import json
+import os
+import subprocess
+import sys
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+import corpus
+from browser import CHROMIUM, Traffic, chromium as launch_chromium
+from static_server import serve
+
+from kleinstadt.search import SearchIndexError, build_search_index
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "site")
+
+STORIES = {
+    # slug: (date, towns, pillars, themes, title, teaser, body)
+    "jugendparlament-altdorf": (dt.date(2026, 5, 1), ["altdorf"], ["jugend"], ["beteiligung"],
+                                "Junge Stimmen im Rathaus", "Wie Altdorf junge Menschen mitentscheiden lässt.",
+                                "Seit zwei Jahren tagt in Altdorf das Jugendparlament. Es hat einen eigenen "
+                                "Haushalt und entscheidet selbst über kleine Vorhaben.\n"),
+    "steg-seestadt": (dt.date(2025, 7, 14), ["seestadt"], ["innovation"], ["stadtentwicklung"],
+                      "Ein Steg für alle", "Seestadt baut mit Ehrenamtlichen einen neuen Badesteg.",
+                      "Die Brücke über den Graben war zu schmal. Jetzt führt ein Steg über das Schilf; "
+                      "seine Größe überrascht die Gäste aus Müritz.\n"),
+    "bibliothek-altdorf": (dt.date(2026, 4, 2), ["altdorf"], ["selbstgestaltung"], ["kultur"],
+                           "Das Wohnzimmer der Stadt", "Wie ein Lesesaal zum Treffpunkt wurde.",
+                           "Die Bibliothek öffnet jetzt auch abends. Vereine treffen sich zwischen den Regalen.\n"),
+    "bibliothek-neudorf": (dt.date(2025, 3, 9), ["neudorf"], ["jugend"], ["kultur"],
+                           "Lesen im alten Bahnhof", "Neudorfs Jugend richtet einen Leseraum ein.",
+                           "Im Bahnhof entsteht eine kleine Bibliothek, gebaut von Jugendlichen.\n"),
+    "bibliothek-seestadt": (dt.date(2024, 10, 20), ["seestadt"], ["finanzen"], ["kultur"],
+                            "Bücher auf Rädern", "Ein Bus bringt Bücher in die Ortsteile.",
+                            "Die fahrende Bibliothek hält jede Woche in sieben Ortsteilen.\n"),
+    "kasse-neudorf": (dt.date(2026, 1, 5), ["neudorf"], ["finanzen"], [],
+                      "Eine Kasse für alle Vereine", "Ein Notfallfonds hilft Vereinen über schwierige Monate.",
+                      "Der Fonds springt ein, wenn eine Heizkostenabrechnung einen kleinen Verein überfordert.\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> str:
+    root = str(tmp_path_factory.mktemp("search") / "site-src")
+    corpus.prepare_site(root, source=FIXTURE)
+    for slug, (date, towns, pillars, themes, title, teaser, body) in STORIES.items():
+        corpus.write_story(root, slug, date, towns, title=title, description=teaser, pillars=pillars,
+                           themes=themes, body=body)
+    site_dir = os.path.join(root, "site")
+    env = dict(os.environ, KSG_TODAY="2026-06-01",
+               PYTHONPATH=os.pathsep.join([os.path.join(corpus.REPO, "hooks"), os.path.join(corpus.REPO, "tools")]))
+    result = subprocess.run([sys.executable, os.path.join(corpus.REPO, "tools", "build.py"), "--config",
+                             os.path.join(root, "mkdocs.yml"), "--site-dir", site_dir],
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return site_dir
+
+
+def _fragments(site_dir: str) -> dict[str, dict]:
+    """Pagefind's fragment files, decoded: url -> fragment (content, meta, filters)."""
+    fragments = {}
+    for path in glob.glob(os.path.join(site_dir, "pagefind", "fragment", "*.pf_fragment")):
+        with open(path, "rb") as handle:
+            data = gzip.decompress(handle.read())
+        assert data.startswith(b"pagefind_dcd")
+        fragment = json.loads(data[len(b"pagefind_dcd"):])
+        fragments[fragment["url"]] = fragment
+    return fragments
+
+
+# --- the index -----------------------------------------------------------------------------------
+
+def test_index_holds_stories_towns_and_pillars_but_no_listing(built):
+    urls = set(_fragments(built))
+    stories = {f"/geschichten/{slug}/" for slug in STORIES}
+    towns = {"/orte/altdorf/", "/orte/neudorf/", "/orte/seestadt/"}
+    pillars = {f"/pfeiler/{slug}/" for slug in ("selbstgestaltung", "innovation", "finanzen", "verwaltung", "jugend")}
+    assert urls == stories | towns | pillars
+
+
+def test_story_has_filters_sort_meta_and_clean_content(built):
+    fragment = _fragments(built)["/geschichten/jugendparlament-altdorf/"]
+    assert fragment["filters"] == {"pillar": ["jugend"], "town": ["altdorf"], "region": ["thueringen"],
+                                   "theme": ["beteiligung"], "year": ["2026"]}
+    assert fragment["meta"]["title"] == "Junge Stimmen im Rathaus"
+    assert fragment["meta"]["teaser"] == "Wie Altdorf junge Menschen mitentscheiden lässt."
+    assert fragment["meta"]["town"] == "Altdorf"
+    assert fragment["meta"]["date"] == "1. Mai 2026"
+    assert "image" not in fragment["meta"]  # not the picture of a related story, nor its file name
+    content = fragment["content"]
+    assert "Jugendparlament" in content and "Altdorf" in content
+    # Sources, related stories, breadcrumb and reading time are not what a story is about.
+    assert "Quellen" not in content and "Resiliente Kleinstädte" not in content
+    assert "Lesezeit" not in content and "Ähnliche Geschichten" not in content
+    html = open(os.path.join(built, "geschichten", "jugendparlament-altdorf", "index.html"), encoding="utf-8").read()
+    assert 'data-pagefind-sort="date:2026-05-01"' in html
+
+
+def test_town_profile_is_indexed_without_its_story_list(built):
+    fragment = _fragments(built)["/orte/altdorf/"]
+    assert fragment["filters"] == {"town": ["altdorf"], "region": ["thueringen"]}
+    assert "erfundene Stadt" in fragment["content"]
+    assert "Junge Stimmen im Rathaus" not in fragment["content"]  # a story title from the list below
+
+
+def test_titles_and_teasers_weigh_more(built):
+    html = open(os.path.join(built, "geschichten", "bibliothek-altdorf", "index.html"), encoding="utf-8").read()
+    assert 'data-pagefind-weight="10" data-pagefind-meta="title"' in html
+    assert 'class="ksg-teaser" data-pagefind-weight="5" data-pagefind-meta="teaser"' in html
+
+
+def test_search_page_says_in_german_that_it_needs_javascript(built):
+    html = open(os.path.join(built, "suche", "index.html"), encoding="utf-8").read()
+    noscript = html.split("<noscript>", 1)[1].split("</noscript>", 1)[0]
+    assert "Die Suche braucht JavaScript" in noscript
+    assert 'role="status" aria-live="polite"' in html
+
+
+def test_index_error_is_german_when_no_page_is_marked(tmp_path):
+    (tmp_path / "index.html").write_text("<html lang='de'><body><h1>Leer</h1></body></html>", encoding="utf-8")
+    with pytest.raises(SearchIndexError, match="keine Seite zum Indizieren"):
+        build_search_index(str(tmp_path))
+
+
+# --- in the browser ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def server(built):
+    with serve(built) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} fehlt: `make system` installiert Debians Chromium")
+    with launch_chromium() as instance:
+        yield instance
+
+
+@pytest.fixture
+def page(chromium_browser):
+    context = chromium_browser.new_context(locale="de-DE")
+    page = context.new_page()
+    page.traffic = Traffic(page)
+    yield page
+    context.close()
+
+
+def _wait_for_results(page, text: str = "Ergebnis"):
+    page.wait_for_function("t => document.querySelector('#ksg-search-status').textContent.includes(t)", arg=text)
+
+
+def _titles(page) -> list[str]:
+    return page.locator("#ksg-search-results .ksg-result__title").all_text_contents()
+
+
+def _search(page, server, query: str):
+    page.goto(server + "suche/")
+    field = page.locator("#ksg-search-q")
+    field.fill(query)
+    field.press("Enter")
+    _wait_for_results(page)
+
+
+def _option(page, select: str, value: str) -> str:
+    return page.locator(f"#ksg-search-{select} option[value='{value}']").text_content()
+
+
+@pytest.mark.browser
+def test_query_finds_the_right_story_with_teaser_town_date_and_excerpt(page, server):
+    _search(page, server, "Heizkostenabrechnung")
+    assert _titles(page) == ["Eine Kasse für alle Vereine"]
+    result = page.locator("#ksg-search-results > li").first
+    assert result.locator("a").get_attribute("href").endswith("/geschichten/kasse-neudorf/")
+    assert result.locator(".ksg-result__meta").text_content() == "Geschichte · 5. Januar 2026 · Neudorf"
+    assert result.locator(".ksg-result__teaser").text_content() == "Ein Notfallfonds hilft Vereinen über schwierige Monate."
+    assert result.locator(".ksg-result__excerpt mark").all_text_contents() == ["Heizkostenabrechnung"]
+    assert page.locator("#ksg-search-status").text_content() == "1 Ergebnis für „Heizkostenabrechnung“."
+
+
+@pytest.mark.browser
+def test_filter_narrows_the_results_and_the_counts_agree(page, server):
+    _search(page, server, "Bibliothek")
+    assert page.locator("#ksg-search-region").is_hidden()  # filters are folded away until wanted
+    page.locator(".ksg-search__options summary").click()
+    page.wait_for_function("() => document.querySelector('#ksg-search-region option[value=thueringen]')"
+                           ".textContent.includes('(')")
+    assert sorted(_titles(page)) == ["Bücher auf Rädern", "Das Wohnzimmer der Stadt", "Lesen im alten Bahnhof"]
+    assert _option(page, "region", "thueringen") == "Thüringen (2)"
+    assert _option(page, "region", "mecklenburg-vorpommern") == "Mecklenburg-Vorpommern (1)"
+    assert _option(page, "region", "sachsen") == "Sachsen (0)"
+    assert _option(page, "jahr", "2025") == "2025 (1)"
+    page.locator("#ksg-search-region").select_option("thueringen")
+    _wait_for_results(page, "(Thüringen)")
+    assert sorted(_titles(page)) == ["Das Wohnzimmer der Stadt", "Lesen im alten Bahnhof"]
+    assert page.locator("#ksg-search-status").text_content() == "2 Ergebnisse für „Bibliothek“ (Thüringen)."
+    # Counts within the chosen region; the region's own counts still show what choosing another gives.
+    assert _option(page, "ort", "altdorf") == "Altdorf (1)"
+    assert _option(page, "ort", "seestadt") == "Seestadt (0)"
+    assert _option(page, "region", "mecklenburg-vorpommern") == "Mecklenburg-Vorpommern (1)"
+    page.locator("#ksg-search-ort").select_option("altdorf")
+    _wait_for_results(page, "Altdorf")
+    assert _titles(page) == ["Das Wohnzimmer der Stadt"]
+    assert _option(page, "ort", "altdorf") == "Altdorf (1)"
+
+
+@pytest.mark.browser
+def test_german_stemming_finds_the_singular_for_the_plural(page, server):
+    _search(page, server, "Jugendparlamente")
+    assert _titles(page) == ["Junge Stimmen im Rathaus"]
+
+
+@pytest.mark.browser
+def test_umlauts_and_sharp_s(page, server):
+    page.goto(server + "suche/?q=Br%C3%BCcke")  # "Brücke", as a shared link would carry it
+    _wait_for_results(page)
+    assert page.locator("#ksg-search-q").input_value() == "Brücke"
+    assert _titles(page) == ["Ein Steg für alle"]
+    assert page.locator(".ksg-result__excerpt mark").first.text_content() == "Brücke"
+    _search(page, server, "Größe")
+    assert _titles(page) == ["Ein Steg für alle"]
+
+
+@pytest.mark.browser
+def test_url_keeps_query_filters_and_sort_and_reload_and_back_restore_them(page, server):
+    _search(page, server, "Bibliothek")
+    page.locator(".ksg-search__options summary").click()
+    page.locator("#ksg-search-sortierung").select_option("neu")
+    _wait_for_results(page)
+    page.locator("#ksg-search-jahr").select_option("2026")
+    _wait_for_results(page, "(2026)")
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["Bibliothek"], "jahr": ["2026"], "sortierung": ["neu"]}
+    page.reload()
+    _wait_for_results(page, "(2026)")
+    assert page.locator("#ksg-search-q").input_value() == "Bibliothek"
+    assert page.locator("#ksg-search-jahr").input_value() == "2026"
+    assert page.locator("#ksg-search-sortierung").input_value() == "neu"
+    assert _titles(page) == ["Das Wohnzimmer der Stadt"]
+    page.go_back()  # before the year was chosen: all three, newest first
+    page.wait_for_function("() => !location.search.includes('jahr')")
+    _wait_for_results(page, "3 Ergebnisse")
+    assert page.locator("#ksg-search-jahr").input_value() == ""
+    assert _titles(page) == ["Das Wohnzimmer der Stadt", "Lesen im alten Bahnhof", "Bücher auf Rädern"]
+
+
+@pytest.mark.browser
+def test_a_page_view_fetches_no_search_asset(page, server):
+    page.goto(server + "geschichten/bibliothek-altdorf/", wait_until="networkidle")
+    fetched = [url for url, _ in page.traffic.since(0)]
+    assert fetched, "keine Anfragen aufgezeichnet"
+    assert [url for url in fetched if "/pagefind/" in url or "ksg-search.js" in url] == []
+    # The search page itself loads Pagefind only once there is something to search for.
+    mark = page.traffic.mark()
+    page.goto(server + "suche/", wait_until="networkidle")
+    assert [url for url, _ in page.traffic.since(mark) if "/pagefind/" in url] == []
+    page.locator("#ksg-search-q").fill("Bibliothek")
+    _wait_for_results(page)
+    assert any(url.endswith("/pagefind/pagefind.js") for url, _ in page.traffic.since(mark))
+
+
+@pytest.mark.browser
+def test_header_field_shortcut_and_submit_lead_to_the_search_page(page, server):
+    page.goto(server + "orte/altdorf/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "ksg-header-q"
+    page.keyboard.type("Jugendparlament")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/suche/?q=Jugendparlament")
+    _wait_for_results(page)
+    assert _titles(page) == ["Junge Stimmen im Rathaus"]
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("s")  # on the search page the shortcut goes to its own, larger field
+    assert page.evaluate("document.activeElement.id") == "ksg-search-q"
