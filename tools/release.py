@@ -33,9 +33,9 @@ sys.path[:0] = [p for p in (os.path.join(REPO, "hooks"), TOOLS) if p not in sys.
 
 VERSION = re.compile(r"^\d{4}\.[1-9]\d*$")
 NAME = "kleinstadtgeschichten"
-# Pagefind writes its filter and meta index in hash-map order, so these files differ from build to build
-# (upstream: Pagefind issue #638, "other files will still change"). They are not addresses a reader links to.
-UNSTABLE = ("pagefind/",)
+# Files allowed to differ between two builds of the same commit: none. (Pagefind's filter index, which
+# Pagefind writes in hash-map order, is put in a stable order by tools/stable_search_index.py.)
+UNSTABLE: tuple[str, ...] = ()
 
 
 class ReleaseError(Exception):
@@ -78,10 +78,20 @@ def build_env(epoch: int | None, today: dt.date | None = None) -> dict:
 
 def build_site(root: str, site_dir: str, epoch: int | None, today: dt.date | None = None) -> int:
     """Build the site of `root` into `site_dir`; with an epoch every date in it comes from there."""
+    from stable_search_index import stabilize
+
     env = dict(os.environ, **build_env(epoch, today))
     env["PYTHONPATH"] = os.pathsep.join([os.path.join(REPO, "hooks"), TOOLS])
-    return subprocess.run([sys.executable, os.path.join(TOOLS, "build.py"), "--config",
+    code = subprocess.run([sys.executable, os.path.join(TOOLS, "build.py"), "--config",
                            os.path.join(root, "mkdocs.yml"), "--site-dir", site_dir], env=env).returncode
+    if code == 0:
+        from stable_search_index import IndexFormatError
+
+        try:
+            stabilize(site_dir)  # Pagefind's filter index in a stable order (tools/stable_search_index.py)
+        except IndexFormatError as error:
+            raise ReleaseError(str(error)) from error
+    return code
 
 
 def site_urls(site_dir: str) -> list[str]:
@@ -118,7 +128,7 @@ def compare_sites(first: str, second: str) -> list[str]:
         with open(os.path.join(first, name), "rb") as one, open(os.path.join(second, name), "rb") as two:
             if one.read() != two.read():
                 differences.append(name)
-    return [name for name in sorted(differences) if not name.startswith(UNSTABLE)]
+    return [name for name in sorted(differences) if not (UNSTABLE and name.startswith(UNSTABLE))]
 
 
 # --- Packing ----------------------------------------------------------------------------------------
@@ -151,7 +161,7 @@ def tar_contents(tarball: str) -> dict[str, str]:
     with tarfile.open(tarball) as tar:
         for member in tar.getmembers():
             rel = member.name.split("/", 1)[1] if "/" in member.name else ""
-            if member.isfile() and not rel.startswith(UNSTABLE):
+            if member.isfile() and not (UNSTABLE and rel.startswith(UNSTABLE)):
                 found[rel] = hashlib.sha256(tar.extractfile(member).read()).hexdigest()
     return found
 
