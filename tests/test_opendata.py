@@ -6,13 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import pytest
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from kleinstadt import opendata
+from kleinstadt import feeds, opendata
 from published_site import HIDDEN, PUBLIC, SITE_URL, published, read  # noqa: F401
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def schema_of(site, name: str) -> Draft202012Validator:
@@ -113,3 +116,16 @@ def test_open_data_page_explains_fields_and_licence(published):
     for name in list(opendata.FILES) + list(opendata.FILES.values()):
         assert f'href="../daten/{name}"' in html
     assert "CC BY 4.0" in html
+
+
+def test_open_data_page_documents_every_field():
+    # The page "Offene Daten" (pages/offene-daten.md) must explain every field the schemas define.
+    with open(os.path.join(REPO, "pages", "offene-daten.md"), encoding="utf-8") as handle:
+        page = handle.read()
+    with open(os.path.join(opendata.SCHEMAS, "geschichten.schema.json"), encoding="utf-8") as handle:
+        story_fields = json.load(handle)["$defs"]["geschichte"]["properties"]
+    with open(os.path.join(opendata.SCHEMAS, "orte.schema.json"), encoding="utf-8") as handle:
+        town_fields = json.load(handle)["$defs"]["ort"]["properties"]["properties"]["properties"]
+    missing = [name for name in list(story_fields) + list(town_fields) if f"`{name}`" not in page]
+    assert not missing, f"Auf der Seite Offene Daten fehlen die Felder: {missing}"
+    assert f"die {feeds.MAX_ENTRIES} neuesten Geschichten" in page
