@@ -264,6 +264,13 @@ def test_map_links_lead_to_the_towns(built, server, chromium):
         page = visit.page
         svg = page.locator("figure.ksg-map svg")
         assert svg.get_attribute("aria-labelledby")
+        for _ in range(60):  # the keyboard reaches the towns on the map, with a visible outline
+            page.keyboard.press("Tab")
+            focus = page.evaluate("""() => { const el = document.activeElement;
+                return el.closest('svg') ? [el.textContent, getComputedStyle(el).outlineStyle] : null; }""")
+            if focus:
+                break
+        assert focus and focus[1] not in ("none", ""), focus
         page.locator("figure.ksg-map svg a", has_text="Neudorf").click()
         page.wait_for_url("**/orte/neudorf/")
         assert page.locator("h1").inner_text() == "Neudorf"
