@@ -74,3 +74,54 @@ def test_site_without_search_and_unknown_version(tmp_path):
         json.dump({"version": "2.0.0", "languages": {}}, handle)
     with pytest.raises(stable.IndexFormatError, match="unbekannt"):
         stable.stabilize(root)
+
+
+@pytest.mark.browser
+def test_search_still_finds_and_filters_after_stabilizing(site, tmp_path):
+    """The real thing: Pagefind's own script loads the rewritten index, its filters and results."""
+    import asyncio
+    import datetime as dt
+    import functools
+    import http.server
+    import threading
+
+    import release
+    from playwright.async_api import async_playwright
+
+    site.story("jugendhaus", date=dt.date(2026, 3, 1), title="Ein Jugendhaus für Altdorf")
+    site.story("jugendrat", date=dt.date(2026, 4, 1), towns=("seestadt",), title="Der Jugendrat von Seestadt")
+    site_dir = str(tmp_path / "site")
+    assert release.build_site(site.root, site_dir, 1767225600) == 0  # stabilizes the index
+    if not os.path.exists(os.path.join(site_dir, "pagefind", "pagefind-entry.json")):
+        pytest.skip("Diese Seite hat (noch) keine Pagefind-Suche.")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=site_dir)
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    async def search() -> dict:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run"])
+            page = await browser.new_page()
+            await page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+            found = await page.evaluate("""async () => {
+                const pagefind = await import('/pagefind/pagefind.js');
+                await pagefind.options({});
+                const filters = await pagefind.filters();
+                const all = await pagefind.search('Jugendrat');
+                const town = await pagefind.search(null, {filters: {town: 'seestadt'}});
+                const urls = await Promise.all(town.results.map(async r => (await r.data()).url));
+                return {towns: Object.keys(filters.town || {}).sort(), all: all.results.length, urls};
+            }""")
+            await browser.close()
+            return found
+
+    try:
+        found = asyncio.run(search())
+    finally:
+        server.shutdown()
+    assert {"altdorf", "seestadt"} <= set(found["towns"])
+    assert found["all"] >= 1
+    assert "/geschichten/jugendrat/" in found["urls"] and "/geschichten/jugendhaus/" not in found["urls"]
