@@ -128,10 +128,11 @@ def chromium():
 class Visit:
     """One page in a fresh context, with everything the page did on the network and the console."""
 
-    def __init__(self, browser, base: str, url: str, width: int):
+    def __init__(self, browser, base: str, url: str, width: int, permissions: list[str] | None = None):
         self.base = base
         self.origin = urlsplit(base).netloc
-        self.context = browser.new_context(viewport={"width": width, "height": 900}, locale="de-DE")
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, locale="de-DE",
+                                           permissions=permissions or [])
         self.requests: list[str] = []
         self.foreign: list[str] = []
         self.failed: list[str] = []
@@ -277,3 +278,17 @@ def test_map_links_lead_to_the_towns(built, server, chromium):
     finally:
         visit.close()
 
+
+def test_link_kopieren_copies_the_story_address(built, server, chromium):
+    visit = Visit(chromium, server, STORY, 375, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = visit.page
+        button = page.get_by_role("button", name="Link kopieren")
+        button.click()
+        page.wait_for_function("document.querySelector('.ksg-share__status').textContent !== ''", timeout=5000)
+        assert page.locator(".ksg-share__status").inner_text() == "Link kopiert."
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.endswith("/" + STORY) and copied.startswith("http")
+        assert visit.errors == [] and visit.failed == []
+    finally:
+        visit.close()
