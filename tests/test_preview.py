@@ -179,3 +179,55 @@ def test_preview_benchmark_runs_on_a_small_corpus(tmp_path):
     figures = bench_preview.run(workdir=str(tmp_path), count=12, source=fixture)
     assert figures["story_pages_built"] == 1 and figures["stories_checked"] == 12
     assert figures["preview_seconds"] > 0 and figures["changed_story"].endswith("/index.md")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def test_preview_serves_on_localhost_and_rebuilds_after_saving(repo):
+    import signal
+    import time
+
+    edit(repo, PARK, "status: published", "status: draft")
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(REPO, "hooks"), os.path.join(REPO, "tools")]))
+    log = open(os.path.join(repo.root, "vorschau.log"), "w+", encoding="utf-8")  # a pipe could fill up and block
+    process = subprocess.Popen([sys.executable, os.path.join(REPO, "tools", "preview.py"), "--root", repo.root,
+                                "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/geschichten/im-park/"
+    try:
+        deadline, page = time.monotonic() + 90, None
+        while page is None and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.3)
+            page = _fetch(url)
+        assert page and "Diese Geschichte ist ein Entwurf." in page
+        edit(repo, PARK, "Ein kurzer Text.", "Frisch gespeichert.")
+        deadline = time.monotonic() + 90
+        while "Frisch gespeichert." not in (page or "") and time.monotonic() < deadline:
+            time.sleep(0.5)
+            page = _fetch(url)
+        assert "Frisch gespeichert." in page
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+        log.seek(0)
+        output = log.read()
+        log.close()
+    assert f"Deine Vorschau läuft: http://127.0.0.1:{port}/" in output
+    assert f"http://127.0.0.1:{port}/geschichten/im-park/" in output and "Vorschau beendet." in output

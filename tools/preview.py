@@ -56,7 +56,8 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def serve(root: str, site_dir: str, found: Changes, base: str, port: int) -> int:
+def serve(root: str, site_dir: str, found: Changes, port: int, seen: dict[str, float]) -> int:
+    """Serves site_dir until Ctrl+C; rebuilds when a file differs from `seen` (taken before the last build)."""
     handler = functools.partial(_QuietHandler, directory=site_dir)
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -71,7 +72,6 @@ def serve(root: str, site_dir: str, found: Changes, base: str, port: int) -> int
         print(f"  {title}\n    {address}{url}")
     print("Speicherst du eine Geschichte neu, baut sich die Vorschau neu: dann die Seite neu laden."
           "\nBeenden mit Strg+C.")
-    seen = _snapshot(root, found)
     try:
         while True:
             time.sleep(1)
@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     site_dir = os.path.abspath(args.site_dir or os.path.join(root, ".site-vorschau"))
     started = time.perf_counter()
     found = changes(root, args.base)
+    seen = _snapshot(root, found)  # before building: a story saved during the build is built again
     if not found.stories:
         print("Du hast noch keine Geschichte geändert oder angelegt, also gibt es nichts vorzuschauen."
               "\nEine neue Geschichte beginnst du mit `make story`. Die ganze Seite zeigt `make serve` "
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Vorschau mit {len(found.stories)} geänderten Geschichte(n) in {time.perf_counter() - started:.1f} s gebaut.")
     if args.build_only:
         return 0
-    return serve(root, site_dir, found, args.base, args.port)
+    return serve(root, site_dir, found, args.port, seen)
 
 
 if __name__ == "__main__":
