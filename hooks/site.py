@@ -102,7 +102,6 @@ def on_files(files: Files, config):
             files.append(File.generated(config, src_uri, abs_src_path=path))
     except MediaError as error:
         raise PluginError(str(error)) from None
-    log.info(state.media.summary.text())
 
     town_pages = {}
     for listing in views.listings():
@@ -214,6 +213,7 @@ def on_post_build(config):
     site_dir = config.site_dir
     views = state.views
     # Each feature adds one line below and keeps its logic in a module of its own.
+    log.info(state.media.write(site_dir))  # pictures as hard links to .cache/images; logs both counts: kleinstadt/media.py
     build_search_index(site_dir, log)  # Pagefind: kleinstadt/search.py
     publisher = config.site_author or config.site_name
     feeds.write_feeds(site_dir, views, config.site_url, pool.collected.get("story_html", {}), publisher,

@@ -287,3 +287,17 @@ def test_a_checked_photo_is_not_decoded_again_until_it_changes(site, monkeypatch
     site.write(f"{FOLDER}/titelbild.jpg", photo(1500, 1000))
     site.check()
     assert len(decoded) == 1
+
+
+def test_a_second_build_makes_no_picture_and_links_them_from_the_cache(built):
+    site, first = built
+    line = next(l for l in first.stderr.splitlines() if "Bilder:" in l)
+    assert "Fotos: 2 verarbeitet" in line and "Vorschaukarten: 0 verarbeitet" not in line
+    second = site.build()
+    assert second.returncode == 0, second.stderr
+    line = next(l for l in second.stderr.splitlines() if "Bilder:" in l)
+    assert "Fotos: 0 verarbeitet, 2 aus dem Zwischenspeicher" in line
+    assert "Illustrationen: 0 verarbeitet, 1 aus dem Zwischenspeicher" in line
+    assert re.search(r"Vorschaukarten: 0 verarbeitet, \d+ aus dem Zwischenspeicher", line)
+    card = os.path.join(site.root, "site", "geschichten", "ohne-foto", "ksg-karte.png")
+    assert os.stat(card).st_nlink >= 2  # a hard link into .cache/images, not a copy

@@ -126,8 +126,8 @@ def _build(root: str, site: str) -> tuple[float, str]:
 
 def _image_log(log: str) -> dict:
     line = next((l for l in log.splitlines() if "Bilder:" in l), "")
-    wall = re.search(r"\(([\d.]+) s\)\.", line)
-    card = re.search(r"Vorschaukarten: (\d+) verarbeitet(?:, (\d+) ms je Stück)?, (\d+) aus", line)
+    wall = re.search(r"\(([\d.]+) s;", line)
+    card = re.search(r"Vorschaukarten: (\d+) verarbeitet(?:, (\d+) ms Rechenzeit je Stück)?, (\d+) aus", line)
     return {"line": line.split("Bilder:", 1)[-1].strip(), "seconds": float(wall.group(1)) if wall else None,
             "cards_made": int(card.group(1)) if card else 0,
             "ms_per_card": int(card.group(2)) if card and card.group(2) else None,

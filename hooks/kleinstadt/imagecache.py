@@ -76,6 +76,10 @@ class ImageCache:
         return tempfile.mkdtemp(prefix=".neu-", dir=parent)
 
     def commit(self, kind: str, key: str, staging: str, facts: dict) -> str:
+        # Read-only: the site gets hard links to these files, and a step that changed a picture in the
+        # site in place would otherwise change the cache too.
+        for name in os.listdir(staging):
+            os.chmod(os.path.join(staging, name), 0o444)
         with open(os.path.join(staging, DONE), "w", encoding="utf-8") as handle:
             json.dump(facts, handle, ensure_ascii=False)
         target = self.entry(kind, key)

@@ -1,14 +1,17 @@
 """Everything a build makes from pictures: photo variants, illustrations and social cards.
 
-`Media.prepare()` works out which pictures the visible stories and pages need, makes the ones the
-cache (.cache/images/) does not hold yet (on several cores when there are many), and returns the
-files the site gets, as (address in the site, file in the cache). Templates then ask it for a story's
-<picture> (`hero`, `thumb`) and for a page's card (`card`). No MkDocs here: hooks/site.py adds the files.
+`Media.prepare()` works out which pictures the visible stories and pages need and makes the ones the
+cache (.cache/images/) does not hold yet (on several cores when there are many). It returns the images
+the story texts link to, as (address in the site, file in the cache), for hooks/site.py to add as
+MkDocs files (MkDocs checks those links). Templates ask it for a story's <picture> (`hero`, `thumb`)
+and a page's card (`card`); after the build `write()` puts all other pictures into the site as hard
+links to the cache, which costs no copying. No MkDocs here.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -75,8 +78,10 @@ class _Job:
 class Summary:
     made: dict = field(default_factory=dict)
     reused: dict = field(default_factory=dict)
-    seconds: dict = field(default_factory=dict)  # kind -> time spent making them (summed over workers)
-    wall: float = 0.0
+    seconds: dict = field(default_factory=dict)  # kind -> processor time making them (summed over workers)
+    wall: float = 0.0  # finding, checking and making (prepare)
+    placed: int = 0  # files put into the site (write)
+    placing: float = 0.0
 
     def text(self) -> str:
         names = {"photo": "Fotos", "body": "Bilder im Text", "illustration": "Illustrationen", "card": "Vorschaukarten"}
@@ -84,9 +89,10 @@ class Summary:
         for kind, name in names.items():
             made, reused = self.made.get(kind, 0), self.reused.get(kind, 0)
             if made or reused:
-                each = f", {self.seconds[kind] / made * 1000:.0f} ms je Stück" if made else ""
+                each = f", {self.seconds[kind] / made * 1000:.0f} ms Rechenzeit je Stück" if made else ""
                 parts.append(f"{name}: {made} verarbeitet{each}, {reused} aus dem Zwischenspeicher")
-        return "Bilder: " + ("; ".join(parts) or "keine") + f" ({self.wall:.1f} s)."
+        return ("Bilder: " + ("; ".join(parts) or "keine")
+                + f" ({self.wall + self.placing:.2f} s; {self.placed} Dateien in {self.placing:.2f} s in die Seite gelegt).")
 
 
 class Media:
@@ -104,6 +110,7 @@ class Media:
         self._thumbs: dict[str, Picture] = {}
         self._cards: dict[str, Card] = {}  # page address -> card
         self._default_card: Card | None = None
+        self._outputs: list[tuple[str, str]] = []  # (address in the site, cached file) for write()
 
     # --- for the templates ------------------------------------------------------------------
 
@@ -119,9 +126,11 @@ class Media:
     # --- making the pictures ----------------------------------------------------------------
 
     def prepare(self) -> list[tuple[str, str]]:
-        """Makes what is missing and returns (address in the site, cached file) for every picture."""
+        """Makes what is missing; returns (address in the site, cached file) of the images that story
+        texts link to. Every other picture goes into the site with `write()`."""
         started = time.perf_counter()
         outputs: list[tuple[str, str]] = []
+        linked: list[tuple[str, str]] = []
         problems = Problems(self.content.root)
 
         photo_jobs, body_jobs = {}, []
@@ -165,7 +174,7 @@ class Media:
                 spec = self._story_spec(story, None, "")
             card_jobs.append((base + CARD_NAME, [base], _Job("card", spec.key(), (spec,))))
         for story, name, job in body_jobs:
-            outputs.append((story.url + name, os.path.join(self.cache.entry("body", job.key), "image")))
+            linked.append((story.url + name, os.path.join(self.cache.entry("body", job.key), "image")))
 
         for listing in self.views.listings():
             spec = self._listing_spec(listing)
@@ -201,7 +210,30 @@ class Media:
                 self._default_card = card
         self.cache.save()
         self.summary.wall = time.perf_counter() - started
-        return outputs
+        self._outputs = outputs
+        return linked
+
+    def write(self, site_dir: str) -> str:
+        """Puts the pictures into the built site as hard links to the cache (a copy where the two lie on
+        different file systems) and returns the line for the build's log."""
+        started = time.perf_counter()
+        folders = set()
+        for address, source in self._outputs:
+            target = os.path.join(site_dir, address)
+            folder = os.path.dirname(target)
+            if folder not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
+            try:
+                os.link(source, target)
+            except FileExistsError:  # `mkdocs serve` builds into the same folder again
+                os.unlink(target)
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+        self.summary.placed = len(self._outputs)
+        self.summary.placing = time.perf_counter() - started
+        return self.summary.text()
 
     def _run(self, jobs: list[_Job]) -> None:
         """Looks every job up in the cache and makes the missing ones, in parallel when worth it."""
@@ -320,7 +352,7 @@ def _make(task: tuple) -> tuple[dict | None, float, str | None]:
     German error, if any."""
     kind, key, arguments, folder = task
     cache = ImageCache(folder)
-    started = time.perf_counter()
+    started = time.process_time()  # processor time: what a picture costs, whatever else the machine runs
     staging = cache.staging(kind)
     try:
         if kind == "photo":
@@ -340,7 +372,7 @@ def _make(task: tuple) -> tuple[dict | None, float, str | None]:
         shutil.rmtree(staging, ignore_errors=True)
         what = arguments[0] if kind in ("photo", "body") else getattr(arguments[0], "title", arguments[0])
         return None, 0.0, f"{what}: {type(error).__name__}: {error}"
-    return facts, time.perf_counter() - started, None
+    return facts, time.process_time() - started, None
 
 
 def _render_illustration(slug: str, colors: tuple, pattern: int, folder: str) -> dict:
