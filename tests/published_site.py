@@ -2,7 +2,7 @@
 
 Building once per test session keeps those tests fast. The stories cover what the outputs must handle:
 two towns in two regions, a title image, a relative link to an image, an `updated` date, a draft and an
-embargoed story (neither may appear anywhere public).
+embargoed story (neither may appear anywhere public), and enough older stories for a second index page.
 
     from published_site import published  # noqa: F401  (the fixture)
 """
@@ -20,7 +20,10 @@ import corpus
 from conftest import FIXTURE, FixtureSite
 
 SITE_URL = "https://kleinstadtgeschichten.example.org/"
-PUBLIC = ("brueckenfest", "hafen", "markt")
+NEWEST = ("hafen", "brueckenfest", "markt")  # newest first
+# Older stories of Seestadt: enough for a second page of the all-stories index (20 a page).
+ARCHIVE = tuple(f"archiv-{day:02d}" for day in range(21, 0, -1))  # newest first
+PUBLIC = NEWEST + ARCHIVE
 HIDDEN = ("entwurf", "spaeter")
 
 
@@ -64,13 +67,22 @@ Mit Mut & Ideen: ![Skizze der Brücke](skizze.png)
                title="Der Hafen gehört allen", description="Seestadt hat seinen Hafen neu geordnet.")
     site.story("markt", date=dt.date(2026, 2, 1), towns=("neudorf",), pillars=("selbstgestaltung",),
                themes=["stadtentwicklung"], title="Markt am Samstag", description="Der Wochenmarkt kehrt zurück.")
+    for slug in ARCHIVE:
+        site.story(slug, date=dt.date(2025, 1, int(slug[-2:])), towns=("seestadt",), pillars=("verwaltung",))
     site.story("entwurf", date=dt.date(2026, 4, 3), towns=("seestadt",), status="draft")
     site.story("spaeter", date=dt.date(2026, 4, 4), towns=("altdorf",), embargo=dt.date(2026, 12, 24))
+
+
+_built: dict[str, FixtureSite] = {}
 
 
 @pytest.fixture(scope="session")
 def published(tmp_path_factory) -> FixtureSite:
     """The fixture site with the stories above, built as `make build` would (KSG_TODAY=2026-06-01)."""
+    # Each test module imports this fixture, and pytest keeps one session fixture per module that defines
+    # it: the cache makes it one build per session.
+    if "site" in _built:
+        return _built["site"]
     root = str(tmp_path_factory.mktemp("published") / "site-src")
     corpus.prepare_site(root, source=FIXTURE)
     site = FixtureSite(root)
@@ -78,6 +90,7 @@ def published(tmp_path_factory) -> FixtureSite:
     result = site.build(env={"SITE_URL": SITE_URL})
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     site.site_dir = os.path.join(root, "site")
+    _built["site"] = site
     return site
 
 

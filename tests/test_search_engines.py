@@ -26,7 +26,8 @@ def linked_data(document) -> list[dict]:
 
 
 def test_language_description_and_canonical_url(published):
-    for url in ("", "geschichten/brueckenfest/", "orte/altdorf/", "pfeiler/jugend/", "offene-daten/"):
+    for url in ("", "geschichten/brueckenfest/", "orte/altdorf/", "pfeiler/jugend/", "geschichten/seite/2/",
+                "offene-daten/"):
         document = page(published, url)
         assert document.get("lang") == "de"
         assert document.xpath('//link[@rel="canonical"]/@href') == [SITE_URL + url]
@@ -82,6 +83,7 @@ def test_sitemap_lastmod_comes_from_story_dates(published):
     assert lastmod[SITE_URL + "orte/seestadt/"] == "2026-04-02"
     assert lastmod[SITE_URL + "orte/neudorf/"] == "2026-05-10"
     assert lastmod[SITE_URL] == lastmod[SITE_URL + "geschichten/"] == "2026-05-10"
+    assert lastmod[SITE_URL + "geschichten/seite/2/"] == "2025-01-04"  # the newest story on that page
     assert lastmod[SITE_URL + "impressum/"] is None  # a hand-written page: no invented date
     assert lastmod[SITE_URL + "regionen/sachsen/"] is None  # no stories yet
     assert not any(f"geschichten/{slug}/" in location for location in lastmod for slug in HIDDEN)
