@@ -48,7 +48,9 @@ def test_text_format_has_no_annotations_and_speaks_german(site, capsys):
 def test_clean_content_passes_in_both_formats(site, capsys):
     assert cli.main(["check", "--root", site.root, "--format", "github"]) == 0
     out = capsys.readouterr().out
-    assert "::error" not in out and "Alles in Ordnung" in out
+    assert "::error" not in out and "Alles in Ordnung" in out and "make preview" not in out
+    assert cli.main(["check", "--root", site.root]) == 0
+    assert "Als Nächstes: Schau dir deine Geschichte mit `make preview` im Browser an." in capsys.readouterr().out
 
 
 def test_annotation_escapes_github_special_characters():

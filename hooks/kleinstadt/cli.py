@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
             (len(content.stories), "Geschichte", "Geschichten"), (len(content.towns), "Ort", "Orte"),
             (len(content.taxonomy.teams), "Team", "Teams")))
         print(f"Geprüft: {counts}.")
+        if args.format == "text":
+            print("Als Nächstes: Schau dir deine Geschichte mit `make preview` im Browser an.")
     return 1 if problems else 0
 
 
