@@ -52,7 +52,7 @@ def split(text: str) -> tuple[str, str, int]:
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise FrontMatterError(
-            "Die Datei beginnt nicht mit einem Kopfbereich (Front Matter).",
+            "Die Datei beginnt nicht mit dem Steckbrief (dem Kopfbereich zwischen zwei Zeilen `---`).",
             1,
             "Die erste Zeile muss genau `---` sein, danach folgen die Angaben, dann wieder `---`.",
         )
@@ -60,7 +60,7 @@ def split(text: str) -> tuple[str, str, int]:
         if lines[index].strip() in ("---", "..."):
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
     raise FrontMatterError(
-        "Der Kopfbereich wird nicht mit `---` geschlossen.",
+        "Der Steckbrief (Kopfbereich) wird nicht mit einer Zeile `---` geschlossen.",
         len(lines),
         "Schreibe nach der letzten Angabe eine Zeile mit genau `---`.",
     )
@@ -82,7 +82,8 @@ def load_yaml(yaml_text: str, first_line: int = 1) -> tuple[dict, dict[str, int]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise FrontMatterError(
-            f"Das ist kein gültiges YAML ({error.problem or error.context}).",
+            f"Diese Zeile im Steckbrief lässt sich nicht lesen: Das ist kein gültiges YAML "
+            f"({error.problem or error.context}).",
             mark.line + offset if mark else None,
             "Prüfe Einrückung, Doppelpunkte und Anführungszeichen in dieser Zeile und der davor. "
             "Texte mit Doppelpunkt gehören in Anführungszeichen.",
