@@ -82,7 +82,7 @@ def load_yaml(yaml_text: str, first_line: int = 1) -> tuple[dict, dict[str, int]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise FrontMatterError(
-            f"Diese Zeile im Steckbrief lässt sich nicht lesen: Das ist kein gültiges YAML "
+            f"Diese Zeile lässt sich nicht lesen: Das ist kein gültiges YAML "
             f"({error.problem or error.context}).",
             mark.line + offset if mark else None,
             "Prüfe Einrückung, Doppelpunkte und Anführungszeichen in dieser Zeile und der davor. "
