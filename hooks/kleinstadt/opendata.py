@@ -20,7 +20,7 @@ from .views import Views
 FOLDER = "daten"
 SCHEMAS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "daten")
 LICENCE = "CC-BY-4.0"
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.de"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 STORY_COLUMNS = ("id", "titel", "teaser", "datum", "aktualisiert", "orte", "regionen", "pfeiler", "themen", "teams",
                  "url", "lizenz")
 # Data file -> the schema published beside it.
