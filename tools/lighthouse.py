@@ -19,8 +19,10 @@ import http.server
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -84,11 +86,12 @@ def run(site_dir: str, url: str, out_dir: str) -> dict:
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     address = f"http://127.0.0.1:{httpd.server_port}/{url}"
-    os.makedirs(out_dir, exist_ok=True)
-    report = os.path.join(out_dir, "geschichte.report.json")
+    # Written to a private folder first: a pytest run clears test-results/ when it starts.
+    work = tempfile.mkdtemp(prefix="ksg-lighthouse-")
+    report = os.path.join(work, "geschichte.report.json")
     try:
         command = [LIGHTHOUSE, address, "--quiet", "--output=json", "--output=html",
-                   f"--output-path={os.path.join(out_dir, 'geschichte')}", "--form-factor=mobile",
+                   f"--output-path={os.path.join(work, 'geschichte')}", "--form-factor=mobile",
                    "--only-categories=" + ",".join(CATEGORIES),
                    "--chrome-flags=--headless --no-sandbox --disable-gpu --disable-background-networking "
                    "--disable-component-update --no-first-run"]
@@ -100,7 +103,12 @@ def run(site_dir: str, url: str, out_dir: str) -> dict:
         httpd.shutdown()
         httpd.server_close()
     with open(report, encoding="utf-8") as handle:
-        return json.load(handle)
+        data = json.load(handle)
+    os.makedirs(out_dir, exist_ok=True)
+    for name in os.listdir(work):
+        shutil.copy(os.path.join(work, name), os.path.join(out_dir, name))
+    shutil.rmtree(work, ignore_errors=True)
+    return data
 
 
 def figures(report: dict) -> dict:
