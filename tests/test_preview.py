@@ -231,3 +231,16 @@ def test_preview_serves_on_localhost_and_rebuilds_after_saving(repo):
         log.close()
     assert f"Deine Vorschau läuft: http://127.0.0.1:{port}/" in output
     assert f"http://127.0.0.1:{port}/geschichten/im-park/" in output and "Vorschau beendet." in output
+
+
+def test_project_in_a_subfolder_of_the_repository(site, tmp_path):
+    # the fixture site lies in <tmp>/site-src; make <tmp> the repository
+    top = os.path.dirname(site.root)
+    site.story("am-fluss", date=dt.date(2026, 3, 1))
+    git(top, "init", "--quiet", "--initial-branch=main")
+    git(top, "add", "site-src")
+    git(top, "commit", "--quiet", "-m", "Start")
+    edit(site, FLUSS, "Ein kurzer Text.", "Geändert.")
+    new = site.story("neu", date=dt.date(2026, 4, 1), towns=("neudorf",))
+    found = changes.changes(site.root)
+    assert found.stories == [FLUSS, os.path.relpath(new, site.root).replace(os.sep, "/")]

@@ -51,7 +51,8 @@ def changed_files(root: str, base: str | None) -> set[str]:
                               capture_output=True).returncode == 0
     if has_head:
         files.update(_git(root, "diff", "--name-only", "--no-renames", "HEAD", "--").splitlines())
-    files.update(_git(root, "ls-files", "--others", "--exclude-standard", "--", "stories", "towns").splitlines())
+    files.update(_git(root, "ls-files", "--others", "--exclude-standard", "--full-name", "--",
+                      "stories", "towns").splitlines())  # paths from the top, like git diff
     return {path for path in files if path}
 
 
