@@ -2,7 +2,8 @@
 
 Building once per test session keeps those tests fast. The stories cover what the outputs must handle:
 two towns in two regions, a title image, a relative link to an image, an `updated` date, a draft and an
-embargoed story (neither may appear anywhere public), and enough older stories for a second index page.
+embargoed story (neither may appear anywhere public), enough older stories for a second index page,
+and an edition.
 
     from published_site import published  # noqa: F401  (the fixture)
 """
@@ -70,6 +71,8 @@ Mit Mut & Ideen: ![Skizze der Brücke](skizze.png)
     for slug in ARCHIVE:
         site.story(slug, date=dt.date(2025, 1, int(slug[-2:])), towns=("seestadt",), pillars=("verwaltung",))
     site.story("entwurf", date=dt.date(2026, 4, 3), towns=("seestadt",), status="draft")
+    site.write("editions/2026-1.md", '---\nnumber: "2026/1"\ntitle: "Ausgabe 2026/1"\ndate: 2026-04-15\n'
+               'stories:\n  - hafen\n  - brueckenfest\n---\n\nDas Vorwort der ersten Ausgabe.\n')
     site.story("spaeter", date=dt.date(2026, 4, 4), towns=("altdorf",), embargo=dt.date(2026, 12, 24))
 
 

@@ -35,6 +35,7 @@ PAGES = {
     "about": "ueber/index.html",
     "open data": "offene-daten/index.html",
     "editions": "ausgaben/index.html",
+    "edition": "ausgaben/2026-1/index.html",
     "search": "suche/index.html",
     "imprint": "impressum/index.html",
     "404": "404.html",

@@ -84,6 +84,8 @@ def test_sitemap_lastmod_comes_from_story_dates(published):
     assert lastmod[SITE_URL + "orte/neudorf/"] == "2026-05-10"
     assert lastmod[SITE_URL] == lastmod[SITE_URL + "geschichten/"] == "2026-05-10"
     assert lastmod[SITE_URL + "geschichten/seite/2/"] == "2025-01-04"  # the newest story on that page
+    # the edition appeared on 15 April; one of its stories was updated on 10 May
+    assert lastmod[SITE_URL + "ausgaben/2026-1/"] == lastmod[SITE_URL + "ausgaben/"] == "2026-05-10"
     assert lastmod[SITE_URL + "impressum/"] is None  # a hand-written page: no invented date
     assert lastmod[SITE_URL + "regionen/sachsen/"] is None  # no stories yet
     assert not any(f"geschichten/{slug}/" in location for location in lastmod for slug in HIDDEN)

@@ -2,8 +2,8 @@
 
 MkDocs writes sitemap.xml with the build date as `lastmod` of every page, which tells search engines that
 everything changed on every build. Here each story gets the date it last changed (`updated` or `date`), an
-index page the newest such date among the stories it shows, and a hand-written page none (its real date is
-unknown). Stories that are not public (drafts in a preview build) leave the sitemap.
+index page the newest such date among the stories it shows, an edition its date or a later update of one of
+its stories, and a hand-written page none (its real date is unknown). Stories that are not public (drafts in a preview build) leave the sitemap.
 """
 
 from __future__ import annotations
@@ -34,6 +34,12 @@ def last_changes(views: Views) -> tuple[dict[str, dt.date | None], set[str]]:
             dates[page.url] = max(shown, default=None)
     for url in ("",) + OVERVIEWS:
         dates[url] = newest
+    # An edition changes when it appears and when one of its public stories is updated.
+    editions = content.editions.visible(content.today)
+    for edition in editions:
+        dates[edition.url] = max([edition.date] + [changed(story) for story in edition.stories if story.is_public(content.today)])
+    if editions:
+        dates["ausgaben/"] = max(dates[edition.url] for edition in editions)
     hidden = {story.url for story in views.stories if not story.is_public(content.today)}
     return dates, hidden
 
