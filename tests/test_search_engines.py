@@ -38,7 +38,7 @@ def test_language_description_and_canonical_url(published):
 
 
 def test_story_is_a_news_article(published):
-    [article] = linked_data(page(published, "geschichten/brueckenfest/"))
+    article, trail = linked_data(page(published, "geschichten/brueckenfest/"))
     assert article["@context"] == "https://schema.org" and article["@type"] == "NewsArticle"
     assert article["headline"] == "Ein Fest für die neue Brücke"
     assert article["description"].startswith("Altdorf und Neudorf feiern")
@@ -55,6 +55,11 @@ def test_story_is_a_news_article(published):
     assert [place["name"] for place in places] == ["Altdorf", "Neudorf"]
     assert places[0]["@type"] == "Place"
     assert places[0]["geo"] == {"@type": "GeoCoordinates", "latitude": 50.9, "longitude": 10.9}
+    # the breadcrumb as the page shows it: region, first town, story
+    assert trail["@type"] == "BreadcrumbList"
+    assert [(item["position"], item["name"], item["item"]) for item in trail["itemListElement"]] == [
+        (1, "Thüringen", SITE_URL + "regionen/thueringen/"), (2, "Altdorf", SITE_URL + "orte/altdorf/"),
+        (3, "Ein Fest für die neue Brücke", SITE_URL + "geschichten/brueckenfest/")]
 
 
 def test_town_is_a_place_and_home_a_website(published):

@@ -1,5 +1,5 @@
-"""Structured data for search engines (schema.org as JSON-LD): a story is a NewsArticle, a town a Place,
-the home page a WebSite. Built from the content model; the template only prints the result.
+"""Structured data for search engines (schema.org as JSON-LD): a story is a NewsArticle with a BreadcrumbList,
+a town a Place, the home page a WebSite. Built from the content model; the template only prints the result.
 """
 
 from __future__ import annotations
@@ -69,6 +69,16 @@ def news_article(story: Story, content: Content, site_url: str, publisher: str, 
     return data
 
 
+def breadcrumbs(story: Story, content: Content, site_url: str) -> dict:
+    """Region > town > story, as the story page's breadcrumb shows it (the story's first town)."""
+    town = content.towns[story.towns[0]]
+    region = content.taxonomy.regions[town.state]
+    trail = [(region.name, f"regionen/{region.slug}/"), (town.name, town.url), (story.title, story.url)]
+    return {"@context": CONTEXT, "@type": "BreadcrumbList", "itemListElement": [
+        {"@type": "ListItem", "position": number, "name": name, "item": urljoin(site_url, url)}
+        for number, (name, url) in enumerate(trail, start=1)]}
+
+
 def town_place(town: Town, content: Content, site_url: str) -> dict:
     return {"@context": CONTEXT, **place(town, content, site_url)}
 
@@ -96,7 +106,8 @@ class LinkedData:
         self.publisher = config["site_author"] or config["site_name"]
 
     def story(self, story: Story) -> Markup:
-        return script(news_article(story, self.content, self.site_url, self.publisher, self.pictures))
+        return script(news_article(story, self.content, self.site_url, self.publisher, self.pictures)) \
+            + script(breadcrumbs(story, self.content, self.site_url))
 
     def town(self, town: Town) -> Markup:
         return script(town_place(town, self.content, self.site_url))
