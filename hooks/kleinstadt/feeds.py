@@ -127,6 +127,7 @@ def build_feed(listing: Listing, views: Views, site_url: str, story_html: dict[s
         entry = feed.add_entry(order="append")
         entry.id(tag_uri(site_url, story.url))
         entry.title(story.title)
+        # feedgen 1.0.0 writes only href for an entry's link; without rel it means "alternate" (RFC 4287, 4.2.7.2).
         entry.link(href=url, rel="alternate", type="text/html")
         entry.published(_timestamp(story.date))
         entry.updated(_timestamp(changed(story)))
