@@ -141,3 +141,11 @@ def test_command_line_error_exits_non_zero(site):
                             env=tool_env(), capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert result.returncode == 1
     assert "Den Ort „nirgendwo“ kenne ich nicht" in result.stderr
+
+
+def test_refuses_a_title_whose_address_another_story_has(site):
+    site.story("neuer-treffpunkt-am-fluss", date=dt.date(2025, 1, 1), towns=("neudorf",))
+    with pytest.raises(new_story.Abort, match="/geschichten/neuer-treffpunkt-am-fluss/ hat schon"):
+        create(site)
+    create(site, title="Neuer Treffpunkt am Fluss in Altdorf")
+    assert not site.check().problems

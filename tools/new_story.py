@@ -22,7 +22,7 @@ from slugify import slugify
 from kleinstadt.content import today_from_environment
 from kleinstadt.fields import suggest
 from kleinstadt.problems import Problems
-from kleinstadt.story import PLACEHOLDER
+from kleinstadt.story import FOLDER, PLACEHOLDER
 from kleinstadt.taxonomy import Taxonomy, load_taxonomy
 from kleinstadt.town import load_town
 
@@ -95,6 +95,15 @@ def default_team(town: str, taxonomy: Taxonomy) -> str | None:
     """The youth newsroom of the chosen town, when exactly one is registered."""
     teams = [team.slug for team in taxonomy.teams.values() if team.is_youth_newsroom and team.town == town]
     return teams[0] if len(teams) == 1 else None
+
+
+def same_address(root: str, slug: str) -> str | None:
+    """The folder of a story that already has this Kurzname (and so the same address), if any."""
+    for folder in glob.glob(os.path.join(root, "stories", "*", "*")):
+        match = FOLDER.match(os.path.basename(folder))
+        if match and match.group(2) == slug:
+            return folder
+    return None
 
 
 def _quote(text: str) -> str:
@@ -204,6 +213,10 @@ def create_story(root: str, *, title: str, town: str, pillars: list[str], team: 
     if os.path.exists(folder):
         raise Abort(f"Den Ordner {os.path.relpath(folder, root)} gibt es schon. Ich überschreibe nichts.\n"
                     "Wähle eine andere Überschrift oder öffne die vorhandene Geschichte.")
+    other = same_address(root, slug)
+    if other:
+        raise Abort(f"Die Adresse /geschichten/{slug}/ hat schon die Geschichte {os.path.relpath(other, root)}.\n"
+                    "Wähle eine etwas andere Überschrift, zum Beispiel mit dem Ort oder dem Jahr darin.")
     os.makedirs(folder)
     with open(path, "x", encoding="utf-8") as handle:
         handle.write(template(title=title, date=date, town=town, pillars=pillars, team=team, taxonomy=taxonomy))
