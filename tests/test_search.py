@@ -47,6 +47,12 @@ STORIES = {
     "kasse-neudorf": (dt.date(2026, 1, 5), ["neudorf"], ["finanzen"], [],
                       "Eine Kasse für alle Vereine", "Ein Notfallfonds hilft Vereinen über schwierige Monate.",
                       "Der Fonds springt ein, wenn eine Heizkostenabrechnung einen kleinen Verein überfordert.\n"),
+    "chor-altdorf": (dt.date(2023, 6, 1), ["altdorf"], ["selbstgestaltung"], ["kultur"],
+                     "Ein Chor für drei Generationen", "Altdorf singt gemeinsam.",
+                     "Jeden Donnerstag proben Alt und Jung im Gemeindehaus.\n"),
+    "markt-neudorf": (dt.date(2022, 9, 12), ["neudorf"], ["innovation"], ["stadtentwicklung"],
+                      "Der Markt kehrt zurück", "Neudorfs Wochenmarkt lebt wieder auf.",
+                      "Händlerinnen aus dem Umland verkaufen samstags auf dem Marktplatz.\n"),
 }
 
 
@@ -103,6 +109,7 @@ def test_story_has_filters_sort_meta_and_clean_content(built):
     # Sources, related stories, breadcrumb and reading time are not what a story is about.
     assert "Quellen" not in content and "Resiliente Kleinstädte" not in content
     assert "Lesezeit" not in content and "Ähnliche Geschichten" not in content
+    assert "Redaktion" not in content  # the facts (town, authors, themes) are meta data and filters
     html = open(os.path.join(built, "geschichten", "jugendparlament-altdorf", "index.html"), encoding="utf-8").read()
     assert 'data-pagefind-sort="date:2026-05-01"' in html
 
@@ -127,10 +134,23 @@ def test_search_page_says_in_german_that_it_needs_javascript(built):
     assert 'role="status" aria-live="polite"' in html
 
 
-def test_index_error_is_german_when_no_page_is_marked(tmp_path):
-    (tmp_path / "index.html").write_text("<html lang='de'><body><h1>Leer</h1></body></html>", encoding="utf-8")
-    with pytest.raises(SearchIndexError, match="keine Seite zum Indizieren"):
+@pytest.mark.parametrize("pages", [{}, {"geschichten/x/index.html": "<h1>Ohne Markierung</h1><p>Text</p>"}])
+def test_index_error_is_german_when_no_page_is_marked(tmp_path, pages):
+    """No page, or pages without data-pagefind-body (Pagefind would index navigation and lists): an error."""
+    (tmp_path / "index.html").write_text("<html lang='de'><body><h1>Start</h1></body></html>", encoding="utf-8")
+    for path, body in pages.items():
+        (tmp_path / os.path.dirname(path)).mkdir(parents=True)
+        (tmp_path / path).write_text(f"<html lang='de'><body>{body}</body></html>", encoding="utf-8")
+    with pytest.raises(SearchIndexError, match="keine Seite zum Indizieren gefunden.*data-pagefind-body"):
         build_search_index(str(tmp_path))
+    logged = []
+
+    class Log:
+        def error(self, message):
+            logged.append(message)
+
+    assert build_search_index(str(tmp_path), Log()) is None  # the build logs it; strict mode then stops
+    assert len(logged) == 1 and "keine Seite" in logged[0]
 
 
 # --- in the browser ------------------------------------------------------------------------------
@@ -188,6 +208,11 @@ def test_query_finds_the_right_story_with_teaser_town_date_and_excerpt(page, ser
     assert result.locator(".ksg-result__teaser").text_content() == "Ein Notfallfonds hilft Vereinen über schwierige Monate."
     assert result.locator(".ksg-result__excerpt mark").all_text_contents() == ["Heizkostenabrechnung"]
     assert page.locator("#ksg-search-status").text_content() == "1 Ergebnis für „Heizkostenabrechnung“."
+    # The town is no word of this story's text, but its meta data: a town narrows a word search.
+    _search(page, server, "Heizkostenabrechnung Neudorf")
+    assert _titles(page) == ["Eine Kasse für alle Vereine"]
+    _search(page, server, "Heizkostenabrechnung Seestadt")
+    _wait_for_results(page, "Keine Ergebnisse")
 
 
 @pytest.mark.browser
@@ -283,3 +308,21 @@ def test_header_field_shortcut_and_submit_lead_to_the_search_page(page, server):
     page.evaluate("document.activeElement.blur()")
     page.keyboard.press("s")  # on the search page the shortcut goes to its own, larger field
     assert page.evaluate("document.activeElement.id") == "ksg-search-q"
+
+
+@pytest.mark.browser
+def test_filters_alone_list_newest_first_five_at_a_time(page, server):
+    page.goto(server + "suche/?region=thueringen")
+    _wait_for_results(page, "(Thüringen)")
+    # Sorted by date, so only what has a date: the stories, not the town profiles.
+    assert page.locator("#ksg-search-status").text_content() == "6 Ergebnisse (Thüringen)."
+    assert _titles(page) == ["Junge Stimmen im Rathaus", "Das Wohnzimmer der Stadt", "Eine Kasse für alle Vereine",
+                             "Lesen im alten Bahnhof", "Ein Chor für drei Generationen"]
+    assert _option(page, "region", "thueringen") == "Thüringen (6)"  # the counts agree with the date order
+    more = page.locator("#ksg-search-more")
+    assert more.is_visible()
+    more.click()
+    page.wait_for_function("() => document.querySelectorAll('#ksg-search-results > li').length === 6")
+    assert _titles(page)[5] == "Der Markt kehrt zurück"
+    assert page.evaluate("document.activeElement.textContent") == "Der Markt kehrt zurück"  # focus on the first new one
+    assert more.is_hidden()

@@ -4,22 +4,28 @@ A reader's browser later loads only the chunks a query needs (see overrides/asse
 never the whole index. What is indexed is decided in the templates: `data-pagefind-body` marks story
 bodies, town profiles and the first page of each pillar; listing pages carry no such mark and are left
 out. Filters (pillar, region, town, theme, year), the sort key (date) and the meta data shown in a
-result (title, teaser, town, date, kind) are attributes in the same templates.
+result (title, teaser, town, date) are attributes in the same templates.
+
+Pagefind runs as its own program (the binary of PyPI's pagefind[extended]) rather than through
+`pagefind.index.PagefindIndex`: that API stops its Pagefind service right after asking it to write, and
+on a busy machine pagefind-entry.json was twice left empty, which breaks every search. The program
+finishes its writing before it exits, and the result is checked all the same.
 
 Runs after MkDocs has written every page (`on_post_build`); knows nothing of MkDocs.
 """
 
 from __future__ import annotations
 
-import asyncio
+import json
 import logging
 import os
 import resource
 import shutil
+import subprocess
 import time
 from dataclasses import dataclass
 
-from pagefind.index import IndexConfig, PagefindIndex
+from pagefind.service import get_executable
 
 LANGUAGE = "de"  # one German index: German stemming for every page, whatever an editor's markup says
 OUTPUT = "pagefind"  # folder inside the site, loaded by the search page from <site root>/pagefind/
@@ -40,22 +46,39 @@ class SearchIndex:
     output: str  # the folder with pagefind.js and the chunks
 
 
-async def _index(site_dir: str, output: str) -> int:
-    config = IndexConfig(force_language=LANGUAGE, output_path=output)
-    async with PagefindIndex(config) as index:
-        result = await index.add_directory(site_dir, glob=PAGES)
-        pages = int(result.get("page_count", 0))
-        if pages == 0:
-            # Leaving the context without an error would write an empty index; fail loudly instead.
-            raise SearchIndexError(
-                f"Die Suche hat in {site_dir} keine Seite zum Indizieren gefunden. Hinweis: Geschichten, "
-                "Orte und Pfeiler brauchen das Attribut data-pagefind-body in ihren Vorlagen (overrides/).")
-    return pages
-
-
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # Pagefind runs as a child process
     return usage.ru_utime + usage.ru_stime
+
+
+def _run_pagefind(site_dir: str, output: str) -> None:
+    executable = get_executable()
+    if executable is None:
+        raise SearchIndexError("Pagefind ist nicht installiert. Hinweis: `make install` installiert "
+                               "pagefind[extended] aus requirements.txt.")
+    command = [str(executable), "--site", site_dir, "--output-path", output, "--force-language", LANGUAGE,
+               "--glob", PAGES]
+    result = subprocess.run(command, capture_output=True, text=True)
+    text = result.stdout + result.stderr
+    # Without any data-pagefind-body Pagefind would index whole pages (navigation, lists and all).
+    if "Did not find a data-pagefind-body" in text or "not able to build an index" in text:
+        raise SearchIndexError(
+            f"Die Suche hat in {site_dir} keine Seite zum Indizieren gefunden. Hinweis: Geschichten, Orte "
+            "und Pfeiler brauchen das Attribut data-pagefind-body in ihren Vorlagen (overrides/).")
+    if result.returncode != 0:
+        raise SearchIndexError(f"Pagefind ist mit Status {result.returncode} abgebrochen:\n{text.strip()[-2000:]}")
+
+
+def _indexed_pages(output: str) -> int:
+    """Pages in the written index, read back from pagefind-entry.json, the file every search starts from."""
+    entry = os.path.join(output, "pagefind-entry.json")
+    try:
+        with open(entry, encoding="utf-8") as handle:
+            languages = json.load(handle)["languages"]
+        return sum(int(language["page_count"]) for language in languages.values())
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise SearchIndexError(f"Pagefind hat {entry} nicht vollständig geschrieben ({error}); die Suche "
+                               "würde nicht funktionieren. Hinweis: den Bau wiederholen.") from error
 
 
 def build_search_index(site_dir: str, log: logging.Logger | None = None) -> SearchIndex | None:
@@ -70,13 +93,8 @@ def build_search_index(site_dir: str, log: logging.Logger | None = None) -> Sear
     started = time.perf_counter()
     cpu_before = _children_cpu()
     try:
-        try:
-            pages = asyncio.run(_index(site_dir, output))
-        except SearchIndexError:
-            raise
-        except Exception as error:  # the Pagefind service reports its problems as plain exceptions
-            raise SearchIndexError(f"Pagefind konnte die Suche nicht erstellen ({site_dir}): {error}. "
-                                   "Hinweis: `make install` installiert pagefind[extended] neu.") from error
+        _run_pagefind(site_dir, output)
+        pages = _indexed_pages(output)
     except SearchIndexError as error:
         if log is None:
             raise
@@ -87,3 +105,4 @@ def build_search_index(site_dir: str, log: logging.Logger | None = None) -> Sear
     if log is not None:
         log.info(f"Suche: {index.pages} Seiten in {index.seconds:.2f} s indiziert ({OUTPUT}/).")
     return index
+

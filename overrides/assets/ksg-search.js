@@ -13,7 +13,8 @@ const moreButton = document.getElementById("ksg-search-more");
 const resetLink = form.querySelector("[data-ksg-search-reset]");
 const panel = form.querySelector("[data-ksg-search-options]"); // filters and sort, a <details>
 const FIELDS = ["q", ...filterSelects.map((select) => select.name), "sortierung"];
-const PAGE_SIZE = 10;
+// Five results at a time: each costs its fragment (some 5 KB, the whole text for the excerpt).
+const PAGE_SIZE = 5;
 const TYPING_DELAY = 250; // ms without a key press before a typed query is searched
 
 let pagefind = null; // the Pagefind module, once loaded
@@ -82,6 +83,17 @@ function filtersOf(state) {
   return filters;
 }
 
+// Sorted by date, Pagefind leaves out pages without a date (towns, pillars) but still counts them in
+// its filter counts. Asking for "any year" leaves them out of both, so results and counts agree.
+const yearSelect = filterSelects.find((select) => select.dataset.filter === "year");
+const ANY_YEAR = { any: Array.from(yearSelect.options).map((option) => option.value).filter(Boolean) };
+
+function searchFilters(state, sort) {
+  const filters = filtersOf(state);
+  if (sort && !filters.year) filters.year = ANY_YEAR;
+  return filters;
+}
+
 function sortOf(state) {
   if (state.sortierung === "neu") return { date: "desc" };
   if (state.sortierung === "alt") return { date: "asc" };
@@ -90,18 +102,19 @@ function sortOf(state) {
 
 // Counts for one filter group are those of the search with every *other* group applied, so that each
 // number says how many results choosing that value would give. Pagefind has the chunks loaded already:
-// these extra searches cost no download.
-async function filterCounts(engine, term, filters, search) {
+// these extra searches cost no download. They sort as the search does: sorted by date, only pages with
+// a date (stories) are results, and the counts must say the same.
+async function filterCounts(engine, term, chosen, filters, sort, search) {
   const counts = {};
   for (const select of filterSelects) {
     const key = select.dataset.filter;
-    if (!(key in filters)) {
+    if (!(key in chosen)) {
       counts[key] = search.filters[key] || {};
       continue;
     }
     const others = { ...filters };
     delete others[key];
-    const wider = await engine.search(term, { filters: others });
+    const wider = await engine.search(term, { filters: others, sort });
     counts[key] = (wider && wider.filters[key]) || {};
   }
   return counts;
@@ -237,9 +250,11 @@ async function search(state) {
     filtersLoaded = true;
   }
   const term = state.q || null;
-  const found = await engine.search(term, { filters, sort: sortOf(state) });
+  const sort = sortOf(state);
+  const applied = searchFilters(state, sort);
+  const found = await engine.search(term, { filters: applied, sort });
   if (number !== latest || !found) return;
-  const counts = filtersLoaded ? await filterCounts(engine, term, filters, found) : null;
+  const counts = filtersLoaded ? await filterCounts(engine, term, filters, applied, sort, found) : null;
   if (number !== latest) return;
   shown = found.results;
   shownCount = 0;
