@@ -3,12 +3,12 @@
     python tools/release.py 2026.1 [--root .] [--package]
 
 1. refuses an unclean Git tree, an existing tag or content that fails `make check`;
-2. builds the site and checks that every address of the previous release still answers;
+2. builds the site reproducibly with the time the release commit will get (SOURCE_DATE_EPOCH, and the
+   publication date from it), and checks that every address of the previous release still answers;
 3. writes releases/<version>/urls.txt (the published addresses) and the CHANGELOG.md entry (stories
-   added, changed and removed since the previous release tag), and commits both;
-4. builds the site again from that commit, reproducibly: SOURCE_DATE_EPOCH and the publication date
-   come from the commit time, so the same commit gives byte-identical files;
-5. packs dist/<version>/: the site as a reproducible tarball, the print edition of each edition as
+   added, changed and removed since the previous release tag), and commits both with that time, so
+   that a rebuild of the commit (the CI on the tag) gives byte-identical files;
+4. packs dist/<version>/: the site as a reproducible tarball, the print edition of each edition as
    PDF, and SHA256SUMS; then tags the commit (annotated tag v<version>).
 """
 
@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import tempfile
+import time
 
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(TOOLS)
@@ -299,17 +299,23 @@ def release(root: str, version: str, log=print) -> str:
         raise ReleaseError("`make check` meldet Probleme; so wird keine Version veröffentlicht:\n" + check.stdout)
 
     previous = previous_tag(root)
-    # The release commit is made now, and its time becomes the publication date of the build.
-    day = dt.datetime.now(dt.timezone.utc).date()
-    with tempfile.TemporaryDirectory(prefix="ksg-release-") as scratch:
-        log(f"Baue die Seite zur Prüfung ({previous or 'erste Version'} → {version}) …")
-        if build_site(root, os.path.join(scratch, "site"), None, day) != 0:
-            raise ReleaseError("Der Bau der Seite ist fehlgeschlagen (siehe oben).")
-        urls = site_urls(os.path.join(scratch, "site"))
+    # The release commit gets this moment as its time; the site is built once, with that time, and is
+    # exactly what a rebuild of the commit gives (SOURCE_DATE_EPOCH = the commit time, as in the CI).
+    epoch = int(time.time())
+    day = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date()
+    dist = os.path.join(root, "dist", version)
+    shutil.rmtree(dist, ignore_errors=True)
+    os.makedirs(dist)
+    site_dir = os.path.join(dist, "site")
+    log(f"Baue die Seite ({previous or 'erste Version'} → {version}, SOURCE_DATE_EPOCH={epoch}) …")
+    if build_site(root, site_dir, epoch, day) != 0:
+        raise ReleaseError("Der Bau der Seite ist fehlgeschlagen (siehe oben).")
+    urls = site_urls(site_dir)
     if previous:
         old = git(root, "show", f"{previous}:releases/{previous[1:]}/urls.txt", check=False).split()
         missing = sorted(set(old) - set(urls))
         if missing:
+            shutil.rmtree(dist, ignore_errors=True)
             raise ReleaseError(f"Diese Adressen von {previous} führen jetzt ins Leere:\n  " + "\n  ".join(missing)
                                + "\nTrage für jede eine Weiterleitung in redirects.yml ein.")
 
@@ -320,20 +326,26 @@ def release(root: str, version: str, log=print) -> str:
         handle.write("".join(url + "\n" for url in urls))
     write_changelog(root, version, changelog_entry(root, version, previous, day, content.redirects, editions))
     git(root, "add", "CHANGELOG.md", f"releases/{version}/urls.txt")
-    git(root, "commit", "-q", "-m", f"Version {version}: Änderungsliste und veröffentlichte Adressen",
-        "--", "CHANGELOG.md", f"releases/{version}/urls.txt")
+    stamp = f"{epoch} +0000"
+    subprocess.run(["git", "-C", root, "commit", "-q", "-m", f"Version {version}: Änderungsliste und veröffentlichte "
+                    "Adressen", "--", "CHANGELOG.md", f"releases/{version}/urls.txt"], check=True,
+                   env=dict(os.environ, GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp))
+    if commit_epoch(root) != epoch:
+        raise ReleaseError("Der Commit hat nicht die Zeit des Baus bekommen; bitte melde das als Fehler.")
 
-    dist, names = package(root, version, log, expected_urls=urls)
+    dist, names = package(root, version, log, prebuilt=site_dir)
     git(root, "tag", "-a", tag, "-m", f"Kleinstadtgeschichten {version}")
     log(f"Fertig: Version {version} in {os.path.relpath(dist, root)}/ ({', '.join(names)}, SHA256SUMS), Tag {tag}.\n"
         f"Veröffentlichen: git push origin HEAD {tag}  (GitHub baut dann die Seite und hängt die Dateien an.)")
     return dist
 
 
-def package(root: str, version: str, log=print, expected_urls: list[str] | None = None) -> tuple[str, list[str]]:
+def package(root: str, version: str, log=print, expected_urls: list[str] | None = None,
+            prebuilt: str | None = None) -> tuple[str, list[str]]:
     """Build the committed state reproducibly and pack dist/<version>/: tarball, PDFs, SHA256SUMS.
 
-    The CI runs this alone on the tag (`--package`): the same commit gives the same files."""
+    The CI runs this alone on the tag (`--package`): the same commit gives the same files. `prebuilt`
+    is a site already built with the commit's time (by `release`), which is then packed as it is."""
     from kleinstadt.content import load_content
     from print_edition import print_edition
 
@@ -344,12 +356,13 @@ def package(root: str, version: str, log=print, expected_urls: list[str] | None 
     epoch = commit_epoch(root)
     day = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date()
     dist = os.path.join(root, "dist", version)
-    shutil.rmtree(dist, ignore_errors=True)
-    os.makedirs(dist)
     site_dir = os.path.join(dist, "site")
-    log(f"Baue die Seite reproduzierbar (SOURCE_DATE_EPOCH={epoch}, Stichtag {day.isoformat()}) …")
-    if build_site(root, site_dir, epoch, day) != 0:
-        raise ReleaseError("Der Bau der Seite ist fehlgeschlagen (siehe oben).")
+    if prebuilt is None or os.path.abspath(prebuilt) != site_dir:
+        shutil.rmtree(dist, ignore_errors=True)
+        os.makedirs(dist)
+        log(f"Baue die Seite reproduzierbar (SOURCE_DATE_EPOCH={epoch}, Stichtag {day.isoformat()}) …")
+        if build_site(root, site_dir, epoch, day) != 0:
+            raise ReleaseError("Der Bau der Seite ist fehlgeschlagen (siehe oben).")
     if expected_urls is not None and site_urls(site_dir) != expected_urls:
         differences = sorted(set(site_urls(site_dir)) ^ set(expected_urls))
         raise ReleaseError("Dieser Bau hat andere Adressen als die in releases/<Version>/urls.txt festgehaltenen:\n  "
