@@ -84,3 +84,19 @@ def test_print_edition_fetches_nothing_from_outside(site):
         fetcher.fetch("https://example.org/a.png")
     with pytest.raises(ValueError, match="nur Dateien des Projekts"):
         fetcher.fetch("file:///etc/hostname")
+
+
+def test_same_edition_gives_the_same_pdf_in_another_folder(edition_pdf, site, tmp_path):
+    """A rebuild elsewhere (the CI's checkout) must give the same bytes: no path, no clock in the PDF."""
+    import shutil
+
+    from kleinstadt.content import load_content
+
+    elsewhere = str(tmp_path / "anderswo")
+    shutil.copytree(site.root, elsewhere)
+    content = load_content(elsewhere, today=dt.date(2026, 6, 1))
+    [edition] = list(content.editions)
+    again = str(tmp_path / "nochmal.pdf")
+    print_edition.print_edition(content, edition, again, epoch=1767225600)
+    with open(edition_pdf, "rb") as one, open(again, "rb") as two:
+        assert one.read() == two.read()

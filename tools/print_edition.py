@@ -105,13 +105,13 @@ def edition_html(content, edition) -> str:
                      f" · {story.reading_minutes} Min. Lesezeit</p>")
         parts.append(f"<p class=\"teaser\">{e(story.description)}</p>")
         if story.image:
-            parts.append(f"<figure><img src=\"{e(_file_url(story.image.path))}\" alt=\"{e(story.image.alt)}\">"
+            parts.append(f"<figure><img src=\"{e(_file_url(story.image.path, content.root))}\" alt=\"{e(story.image.alt)}\">"
                          f"<figcaption>Bild: {e(story.image.credit)}, {e(story.image.license)}</figcaption></figure>")
         else:
             drawn = _illustration(story, taxonomy)
             if drawn:
                 parts.append(f"<figure class=\"illustration\"><img src=\"{drawn}\" alt=\"\"></figure>")
-        parts.append(f"<div class=\"body\" data-folder=\"{e(story.folder)}\">{_story_body(story)}</div>")
+        parts.append(f"<div class=\"body\">{_story_body(story, content.root)}</div>")
         parts.append("<section class=\"sources\"><h2>Quellen</h2><ul>")
         for source in story.sources:
             url = f": {e(source.url)}" if source.url else ""
@@ -138,13 +138,22 @@ def _illustration(story, taxonomy) -> str | None:
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _file_url(path: str) -> str:
-    from pathlib import Path
+def _file_url(path: str, root: str) -> str:
+    """A picture of the repository as a data: URL. WeasyPrint names images in the PDF after their URL,
+    so a file:// URL would put the checkout's folder into the file and a rebuild elsewhere would differ."""
+    import base64
+    import mimetypes
 
-    return Path(path).as_uri()
+    root = os.path.realpath(root)  # pictures are read only from inside the repository
+    real = os.path.realpath(path)
+    if not (real == root or real.startswith(root + os.sep)) or not os.path.isfile(real):
+        return ""
+    kind = mimetypes.guess_type(real)[0] or "application/octet-stream"
+    with open(real, "rb") as handle:
+        return f"data:{kind};base64,{base64.b64encode(handle.read()).decode('ascii')}"
 
 
-def _story_body(story) -> str:
+def _story_body(story, root: str) -> str:
     """Markdown of a story; pictures beside it are referenced by name, so they become file URLs."""
     import re
 
@@ -154,7 +163,7 @@ def _story_body(story) -> str:
         src = match.group(2)
         if re.match(r"^[a-z]+:", src) or src.startswith("/"):
             return match.group(0)
-        return match.group(1) + _file_url(os.path.join(story.folder, src)) + match.group(3)
+        return match.group(1) + _file_url(os.path.join(story.folder, src), root) + match.group(3)
 
     # Headings of the story sit one level below its title.
     body = re.sub(r"<(/?)h([1-5])", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", body)
@@ -193,7 +202,8 @@ def print_edition(content, edition, output: str, epoch: int | None = None) -> st
         document = document.replace("<head>", f"<head><meta name=\"dcterms.created\" content=\"{stamp}\">"
                                               f"<meta name=\"dcterms.modified\" content=\"{stamp}\">", 1)
     os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
-    identifier = hashlib.md5(document.encode("utf-8")).hexdigest().encode("ascii")
+    # The identifier follows the content, not the folder the repository happens to lie in.
+    identifier = hashlib.md5(document.replace(content.root, "").encode("utf-8")).hexdigest().encode("ascii")
     HTML(string=document, base_url=content.root, url_fetcher=_fetcher(content.root)).write_pdf(
         output, pdf_identifier=identifier, uncompressed_pdf=False)
     return output
