@@ -31,7 +31,7 @@ MAX_LINES = 4
 PANEL = (48, 48, 792, 582)
 BAR = 14  # the pillar's colour along the panel's left edge
 PADDING = 44
-VERSION = 2
+VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -170,12 +170,17 @@ def draw(spec: CardSpec) -> Image.Image:
     brand = _font(BOLD, 26)
     pen.text((x, top + PADDING - 6), PUBLICATION.upper(), font=brand, fill=mix(color, INK, 0.15))
 
+    # Towns and pillar take up to two lines at the bottom (pillar names are long); more is cut with "…".
     meta = _font(REGULAR, 28)
-    meta_text = spec.line
-    while meta_text and meta.getlength(meta_text) > width:
-        meta_text = meta_text[:-2].rstrip() + "…"
-    meta_y = bottom - PADDING - 34
-    pen.text((x, meta_y), meta_text, font=meta, fill=(68, 68, 68))
+    meta_lines = wrap(spec.line, meta, width)
+    if len(meta_lines) > 2:
+        last = meta_lines[1].rstrip("-")
+        while last and meta.getlength(last + " …") > width:
+            last = last[:-1]
+        meta_lines = [meta_lines[0], last.rstrip() + " …"]
+    meta_y = bottom - PADDING - 34 - 36 * (len(meta_lines) - 1)
+    for index, text in enumerate(meta_lines):
+        pen.text((x, meta_y + 36 * index), text, font=meta, fill=(68, 68, 68))
 
     font, lines = fit_title(spec.title, width)
     line_height = round(font.size * 1.18)
