@@ -79,6 +79,7 @@ def edition_html(content, edition) -> str:
     e = html.escape
     taxonomy = content.taxonomy
     stories = [s for s in edition.stories if s.is_public(content.today)]
+    site = os.environ.get("SITE_URL", "").rstrip("/")  # the published address, as in the build
     parts = [f"<!doctype html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>{e(edition.title)} – "
              f"Kleinstadtgeschichten</title><meta name=\"author\" content=\"{e(PUBLISHER)}\">"
              f"<meta name=\"description\" content=\"{e(edition.description)}\"><style>{CSS}</style></head><body>",
@@ -116,7 +117,7 @@ def edition_html(content, edition) -> str:
         for source in story.sources:
             url = f": {e(source.url)}" if source.url else ""
             parts.append(f"<li>{e(source.citation())}{url}</li>")
-        parts.append(f"</ul><p>Online: /{e(story.url)}</p></section></article>")
+        parts.append(f"</ul><p>Online: {e(site)}/{e(story.url)}</p></section></article>")
     parts.append("</body></html>")
     return "".join(parts)
 
