@@ -114,3 +114,11 @@ def test_edition_pages_home_and_story_note(site):
     assert 'Erschienen in <a href="../../ausgaben/2026-1/">Ausgabe 2026/1</a>' in story
     import os
     assert not os.path.exists(os.path.join(site.root, "site", "ausgaben", "2026-2"))
+
+
+def test_future_edition_shows_in_the_preview_marked(site):
+    two_stories(site)
+    site.write("editions/2026-2.md", edition_text(number="2026/2", date="2026-12-01"))
+    result = site.build(env={"KSG_DRAFTS": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "Diese Ausgabe erscheint erst am 1. Dezember 2026." in site.html("ausgaben/2026-2/")
