@@ -12,6 +12,17 @@ from kleinstadt.problems import Problem
 STORY = "stories/altdorf/2026-03-01-probe/index.md"
 
 
+def real_jpeg(width: int = 1200, height: int = 800) -> bytes:
+    """A valid photo-sized JPEG, so that only the rule under test fails."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (120, 160, 90)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 def problems_of(site, today=None) -> list[Problem]:
     return site.check(today).problems.sorted()
 
@@ -160,20 +171,20 @@ def test_missing_image_file(site):
 
 def test_missing_alt_text(site):
     write_probe(site, VALID + "\nimage:\n  file: bild.jpg\n  credit: Mia K.\n  license: CC BY 4.0")
-    site.write("stories/altdorf/2026-03-01-probe/bild.jpg", b"\xff\xd8\xff")
+    site.write("stories/altdorf/2026-03-01-probe/bild.jpg", real_jpeg())
     only(site, field="image.alt", message="Pflichtangabe")
 
 
 def test_alt_text_that_is_a_file_name(site):
     write_probe(site, VALID + "\nimage:\n  file: bild.jpg\n  alt: IMG_2031\n  credit: Mia K.\n  license: CC BY 4.0")
-    site.write("stories/altdorf/2026-03-01-probe/bild.jpg", b"\xff\xd8\xff")
+    site.write("stories/altdorf/2026-03-01-probe/bild.jpg", real_jpeg())
     only(site, field="image.alt", line=14, message="Dateiname")
 
 
 def test_image_of_minors_needs_parental_consent(site):
     write_probe(site, VALID + "\nimage:\n  file: bild.jpg\n  alt: Zwei Jugendliche am Mikrofon\n  credit: Mia K.\n"
                 "  license: CC BY 4.0\n  people: true\n  consent: true\n  minors: true")
-    site.write("stories/altdorf/2026-03-01-probe/bild.jpg", b"\xff\xd8\xff")
+    site.write("stories/altdorf/2026-03-01-probe/bild.jpg", real_jpeg())
     only(site, field="image.parental_consent", message="Eltern")
 
 
