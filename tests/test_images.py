@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import glob
 import io
 import os
 import re
 import struct
+import time
 import zlib
 
 import pytest
@@ -240,6 +242,15 @@ def test_cache_processes_only_what_changed(site, tmp_path):
     assert third.made == {"photo": 1, "card": 1}  # the changed photo, and the card that shows it
     assert third.reused == {"photo": 1, "illustration": 1, "card": 2 + listings + 1}
     assert "0 verarbeitet" in second.text() and "Fotos: 1 verarbeitet" in third.text()
+    # Entries no build uses any more go once they are a month old: the old photo and its old card.
+    cache = tmp_path / "cache"
+    month_ago = time.time() - 31 * 86400
+    for entry in glob.glob(str(cache / "*" / "*" / "*")):
+        os.utime(entry, (month_ago, month_ago))
+    os.remove(cache / "aufgeraeumt")  # pruning runs at most once a day
+    fourth = run()
+    assert fourth.pruned == 2 and fourth.made == {}
+    assert run().pruned == 0
 
 
 # --- drawing -----------------------------------------------------------------------------------

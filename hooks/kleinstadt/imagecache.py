@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections import Counter
 
 DONE = "done.json"
@@ -88,6 +89,44 @@ class ImageCache:
             shutil.rmtree(target, ignore_errors=True)
         os.replace(staging, target)
         return target
+
+    def prune(self, used: set[tuple[str, str]], max_age_days: float = 30, every_hours: float = 24) -> int:
+        """Removes entries this build did not use and that are older than `max_age_days` (a story's old
+        title, a replaced photo), so the cache does not grow for ever. Runs at most every `every_hours`;
+        entries of other branches and previews younger than that age stay. Returns how many went."""
+        marker = os.path.join(self.folder, "aufgeraeumt")
+        now = time.time()
+        try:
+            if now - os.path.getmtime(marker) < every_hours * 3600:
+                return 0
+        except OSError:
+            pass
+        removed = 0
+        for kind in os.listdir(self.folder) if os.path.isdir(self.folder) else ():
+            base = os.path.join(self.folder, kind)
+            if not os.path.isdir(base):
+                continue
+            for prefix in os.scandir(base):
+                if prefix.name.startswith(".neu-"):  # left behind by an interrupted build
+                    if prefix.is_dir() and now - prefix.stat().st_mtime > 86400:
+                        shutil.rmtree(prefix.path, ignore_errors=True)
+                    continue
+                if not prefix.is_dir():
+                    continue
+                for entry in os.scandir(prefix.path):
+                    if (kind, entry.name) in used or not entry.is_dir():
+                        continue
+                    try:
+                        age = now - entry.stat().st_mtime
+                    except OSError:
+                        continue
+                    if age > max_age_days * 86400:
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                        removed += 1
+        os.makedirs(self.folder, exist_ok=True)
+        with open(marker, "w", encoding="utf-8") as handle:
+            handle.write(f"{removed}\n")
+        return removed
 
     def count(self, kind: str, hit: bool) -> None:
         (self.hits if hit else self.misses)[kind] += 1

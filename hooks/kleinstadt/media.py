@@ -81,6 +81,7 @@ class Summary:
     seconds: dict = field(default_factory=dict)  # kind -> processor time making them (summed over workers)
     wall: float = 0.0  # finding, checking and making (prepare)
     placed: int = 0  # files put into the site (write)
+    pruned: int = 0  # old entries removed from the cache
     placing: float = 0.0
 
     def text(self) -> str:
@@ -92,7 +93,8 @@ class Summary:
                 each = f", {self.seconds[kind] / made * 1000:.0f} ms Rechenzeit je Stück" if made else ""
                 parts.append(f"{name}: {made} verarbeitet{each}, {reused} aus dem Zwischenspeicher")
         return ("Bilder: " + ("; ".join(parts) or "keine")
-                + f" ({self.wall + self.placing:.2f} s; {self.placed} Dateien in {self.placing:.2f} s in die Seite gelegt).")
+                + f" ({self.wall + self.placing:.2f} s; {self.placed} Dateien in {self.placing:.2f} s in die Seite gelegt"
+                + (f"; {self.pruned} alte Einträge aus dem Zwischenspeicher entfernt" if self.pruned else "") + ").")
 
 
 class Media:
@@ -209,6 +211,10 @@ class Media:
             if not pages:
                 self._default_card = card
         self.cache.save()
+        if not self.content.partial:  # a preview sees only some stories: it must not judge what is unused
+            used = {(job.kind, job.key) for job in list(photo_jobs.values()) + [j for _, _, j in body_jobs]
+                    + list(illustration_jobs.values()) + [j for _, _, j in card_jobs]}
+            self.summary.pruned = self.cache.prune(used)
         self.summary.wall = time.perf_counter() - started
         self._outputs = outputs
         return linked
