@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 export PYTHONPATH := $(CURDIR)/hooks:$(CURDIR)/tools
 
-.PHONY: install system serve build check test bench story preview review lighthouse
+.PHONY: install system serve build check test bench story preview review lighthouse codeowners
 
 install: system $(STAMP) node_modules/.package-lock.json
 
@@ -49,6 +49,10 @@ preview: install
 
 review: install
 	@$(PY) tools/review.py $(if $(BASE),--base $(BASE),)
+
+# .github/CODEOWNERS from the teams in taxonomy.yml (after registering a youth newsroom).
+codeowners: install
+	@$(PY) tools/codeowners.py --write
 
 test: install
 	$(PY) -m pytest

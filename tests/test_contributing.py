@@ -26,7 +26,7 @@ def read(*parts: str) -> str:
 
 def test_codeowners_is_generated_from_the_teams():
     assert read(".github", "CODEOWNERS") == codeowners.render(REPO), \
-        "CODEOWNERS ist veraltet: python tools/codeowners.py --write"
+        "CODEOWNERS ist veraltet: make codeowners"
 
 
 def test_each_town_folder_belongs_to_its_newsroom_and_the_editors(site):

@@ -4,6 +4,7 @@ Every town folder stories/<ort>/ belongs to the institute's editors and to the y
 town; everything else to the editors alone. The file is generated, never edited by hand, so that it
 cannot drift from the registered teams (tests/test_contributing.py compares the two).
 
+    make codeowners                      # writes .github/CODEOWNERS
     python tools/codeowners.py           # prints it
     python tools/codeowners.py --write   # writes .github/CODEOWNERS
 """
@@ -36,7 +37,7 @@ def render(root: str) -> str:
     lines = [
         "# Wer Änderungen prüft (GitHub fragt diese Teams automatisch um ein Review).",
         "# Erzeugt von tools/codeowners.py aus taxonomy.yml und towns/: nicht von Hand ändern,",
-        "# sondern nach einer Änderung der Teams `python tools/codeowners.py --write` ausführen.",
+        "# sondern nach einer Änderung der Teams `make codeowners` ausführen.",
         "# Die Teams legt die GitHub-Organisation an (siehe CONTRIBUTING.md). Die letzte passende Zeile gilt.",
         "",
         f"*  {' '.join(editors)}",
