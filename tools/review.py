@@ -177,7 +177,7 @@ def format_text(found: Changes, reviews: list[StoryReview], content: Content | N
     against = found.base or "(keinem Stand: kein main gefunden)"
     lines = [f"Prüfbericht: Änderungen gegenüber {against}"]
     if not reviews and not found.removed and not found.towns:
-        return lines[0] + "\nKeine Geschichte geändert."
+        return lines[0] + "\nKeine Geschichte geändert.\n"
     added = sum(item.added for item in reviews)
     lines.append(f"{len(reviews)} Geschichte(n): {added} neu, {len(reviews) - added} geändert.\n")
     for item in reviews:
