@@ -171,7 +171,11 @@ def test_preview_tool_without_changes_says_so(repo):
     result = subprocess.run([sys.executable, os.path.join(REPO, "tools", "preview.py"), "--root", repo.root,
                              "--build-only"], env=env, capture_output=True, text=True)
     assert result.returncode == 0 and "nichts vorzuschauen" in result.stdout
-    assert "make story" in result.stdout
+    assert "make story" in result.stdout and "Ortsprofile" not in result.stdout
+    edit(repo, "towns/seestadt.md", "\n---\n", "\n---\n\nEin neuer Satz.\n")
+    result = subprocess.run([sys.executable, os.path.join(REPO, "tools", "preview.py"), "--root", repo.root,
+                             "--build-only"], env=env, capture_output=True, text=True)
+    assert "Geänderte Ortsprofile (towns/seestadt.md)" in result.stdout and "make serve" in result.stdout
 
 
 def test_preview_benchmark_runs_on_a_small_corpus(tmp_path):

@@ -100,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     found = changes(root, args.base)
     seen = _snapshot(root, found)  # before building: a story saved during the build is built again
+    if found.towns:
+        print("Geänderte Ortsprofile (" + ", ".join(f"towns/{town}.md" for town in found.towns) + ") zeigt die "
+              "Vorschau auf der Seite des Ortes, wenn du auch eine Geschichte des Ortes geändert hast; "
+              "sonst zeigt sie `make serve`.")
     if not found.stories:
         print("Du hast noch keine Geschichte geändert oder angelegt, also gibt es nichts vorzuschauen."
               "\nEine neue Geschichte beginnst du mit `make story`. Die ganze Seite zeigt `make serve` "
