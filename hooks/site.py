@@ -16,7 +16,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
-from kleinstadt.content import load_content
 from kleinstadt.preview import load_for_build
 from kleinstadt.dates import german_date
 from kleinstadt.redirects import REDIRECT_PAGE, redirect_maps
