@@ -183,6 +183,7 @@ def test_preview_benchmark_runs_on_a_small_corpus(tmp_path):
     figures = bench_preview.run(workdir=str(tmp_path), count=12, source=fixture)
     assert figures["story_pages_built"] == 1 and figures["stories_checked"] == 12
     assert figures["preview_seconds"] > 0 and figures["changed_story"].endswith("/index.md")
+    assert figures["served_seconds"] > 0
 
 
 def _free_port() -> int:
