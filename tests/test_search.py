@@ -326,3 +326,11 @@ def test_filters_alone_list_newest_first_five_at_a_time(page, server):
     assert _titles(page)[5] == "Der Markt kehrt zurück"
     assert page.evaluate("document.activeElement.textContent") == "Der Markt kehrt zurück"  # focus on the first new one
     assert more.is_hidden()
+
+
+@pytest.mark.browser
+def test_a_lost_connection_is_reported_not_left_spinning(page, server):
+    page.route("**/pagefind/**", lambda route: route.abort())
+    page.goto(server + "suche/?q=Bibliothek")
+    _wait_for_results(page, "fehlgeschlagen")
+    assert page.locator("#ksg-search-results").get_attribute("aria-busy") == "false"
