@@ -63,3 +63,12 @@ def test_a_youth_newsroom_needs_a_supervisor_role_and_a_school(site):
     site.write("taxonomy.yml", text.replace("    supervisor_role: Schulsozialarbeit\n", ""))
     (problem,) = site.check().problems.sorted()
     assert problem.field.endswith("supervisor_role") and "keinen Namen" in problem.hint
+
+
+def test_a_youth_newsroom_needs_its_town(site):
+    path = os.path.join(site.root, "taxonomy.yml")
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    site.write("taxonomy.yml", text.replace("    town: altdorf\n", ""))
+    (problem,) = site.check().problems.sorted()
+    assert problem.file == "taxonomy.yml" and problem.field.endswith(".town") and "towns/" in problem.hint

@@ -149,6 +149,8 @@ def load_taxonomy(root: str, problems: Problems) -> Taxonomy:
             check.text(item, "supervisor_role", prefix,
                        hint="Nenne die Rolle der betreuenden Person, zum Beispiel „Lehrkraft für Deutsch“, keinen Namen.")
             check.text(item, "school", prefix, hint="Nenne die Schule oder Einrichtung des Teams.")
+            # CODEOWNERS gives the team its town's folder (tools/codeowners.py).
+            check.text(item, "town", prefix, hint="Nenne das Kürzel des Ortes, über den das Team schreibt (towns/).")
         taxonomy.teams[item["slug"]] = Team(
             slug=item["slug"], name=item["name"], kind=item["kind"],
             description=" ".join(str(item.get("description") or "").split()),
