@@ -148,26 +148,56 @@ def bench_rebuild(folder: str, stories: int, photos: int) -> dict:
             "warm_build_seconds": round(warm_seconds, 2), "warm_images": warm, "warm_image_share": round(share, 4)}
 
 
-def run(stories: int = 300, photos: int = 20) -> dict:
+def bench_cards(folder: str, stories: int) -> dict:
+    """Illustrations and social cards alone, for a corpus of `stories` (10,000 with --card-stories):
+    cold (empty cache, on all cores) and warm (everything cached)."""
+    from kleinstadt.content import load_content
+    from kleinstadt.media import Media
+    from kleinstadt.views import build_views
+
+    root = corpus.prepare_site(os.path.join(folder, "karten"))
+    corpus.generate(root, stories, words_per_story=50)
+    views = build_views(load_content(root))
+    result = {"stories": stories}
+    for name in ("cold", "warm"):
+        media = Media(views, cache_folder=os.path.join(folder, "karten-cache"))
+        started = time.perf_counter()
+        media.prepare()
+        media.write(os.path.join(folder, "karten-site"))
+        summary = media.summary
+        result[name] = {"seconds": round(time.perf_counter() - started, 2), "made": dict(summary.made),
+                        "reused": dict(summary.reused),
+                        "cpu_ms_each": {kind: round(summary.seconds[kind] / count * 1000, 1)
+                                        for kind, count in summary.made.items()}}
+    return result
+
+
+def run(stories: int = 300, photos: int = 20, card_stories: int = 0) -> dict:
     with tempfile.TemporaryDirectory(prefix="ksg-bench-bilder-") as folder:
         big = bench_24mp(folder)
         rebuild = bench_rebuild(folder, stories, photos)
-    return {
+        cards = bench_cards(folder, card_stories) if card_stories else None
+    result = {
         "24mp_to_variants": {**big, "goal_seconds": GOAL_24MP_SECONDS, "ok": big["seconds"] <= GOAL_24MP_SECONDS},
         "webp_960": {"bytes": big["webp_960_bytes"], "detailed_photo_bytes": big["detailed_webp_960_bytes"],
                      "goal_bytes": GOAL_WEBP_960_BYTES,
                      "ok": big["webp_960_bytes"] <= GOAL_WEBP_960_BYTES},
         "warm_rebuild": {**rebuild, "goal_share": GOAL_WARM_SHARE, "ok": rebuild["warm_image_share"] < GOAL_WARM_SHARE},
     }
+    if cards:
+        result["cards"] = cards
+    return result
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Benchmarks für Bilder, Illustrationen und Vorschaukarten.")
     parser.add_argument("--stories", type=int, default=300)
     parser.add_argument("--photos", type=int, default=20)
+    parser.add_argument("--card-stories", type=int, default=0,
+                        help="zusätzlich Illustrationen und Vorschaukarten für so viele Geschichten messen (z. B. 10000)")
     parser.add_argument("--json", action="store_true", help="Ergebnisse als JSON ausgeben")
     args = parser.parse_args()
-    result = run(args.stories, args.photos)
+    result = run(args.stories, args.photos, args.card_stories)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
@@ -183,7 +213,12 @@ def main() -> int:
               f"davon Bilder {cold['seconds']} s; {cold['cards_made']} Vorschaukarten, {cold['ms_per_card']} ms je Karte")
         print(f"Warmer Bau: {warm['warm_build_seconds']:.1f} s, davon Bilder {warm['warm_images']['seconds']} s = "
               f"{warm['warm_image_share'] * 100:.1f} % (Ziel < 5 %) {mark[warm['ok']]}")
-    return 0 if all(part["ok"] for part in result.values()) else 1
+        if "cards" in result:
+            cards = result["cards"]
+            print(f"Karten für {cards['stories']} Geschichten: kalt {cards['cold']['seconds']:.1f} s "
+                  f"({cards['cold']['made']}, Rechenzeit je Stück in ms: {cards['cold']['cpu_ms_each']}), "
+                  f"warm {cards['warm']['seconds']:.2f} s ({cards['warm']['reused']})")
+    return 0 if all(part.get("ok", True) for part in result.values()) else 1
 
 
 if __name__ == "__main__":
