@@ -312,3 +312,14 @@ def test_a_second_build_makes_no_picture_and_links_them_from_the_cache(built):
     assert re.search(r"Vorschaukarten: 0 verarbeitet, \d+ aus dem Zwischenspeicher", line)
     card = os.path.join(site.root, "site", "geschichten", "ohne-foto", "ksg-karte.png")
     assert os.stat(card).st_nlink >= 2  # a hard link into .cache/images, not a copy
+
+
+def test_a_broken_image_in_the_text_fails_at_the_line_of_its_link(site):
+    probe(site, photo(), body="Ein Text.\n\n![Das Plakat](plakat.jpg)\n")
+    site.write(f"{FOLDER}/plakat.jpg", photo(900, 600)[:3000])
+    problems = site.check().problems.sorted()
+    assert len(problems) == 1, "\n".join(p.format() for p in problems)
+    problem = problems[0]
+    text = open(os.path.join(site.root, FOLDER, "index.md"), encoding="utf-8").read().splitlines()
+    assert problem.file == f"{FOLDER}/index.md" and "plakat.jpg" in text[problem.line - 1]
+    assert "beschädigt" in problem.message and "plakat.jpg" in problem.message

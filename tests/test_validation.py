@@ -222,8 +222,8 @@ def test_link_leaving_the_folder(site):
 
 
 def test_image_without_alt_in_body(site):
-    site.write("stories/altdorf/2026-03-01-probe/foto.png", b"\x89PNG")
-    write_probe(site, VALID, "![](foto.png)\n")
+    site.write("stories/altdorf/2026-03-01-probe/foto.jpg", real_jpeg())
+    write_probe(site, VALID, "![](foto.jpg)\n")
     only(site, file=STORY, line=14, message="keinen Alternativtext")
 
 

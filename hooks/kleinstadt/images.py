@@ -154,17 +154,32 @@ class CheckedImages:
 _checked: dict[str, CheckedImages] = {}
 
 
+def checked(root: str, path: str, hero: bool = True) -> ImageFacts:
+    """`inspect`, remembered per repository (`root`) in .cache/images/geprueft.json. Raises ImageRejected."""
+    memo = _checked.get(root)
+    if memo is None:
+        memo = _checked[root] = CheckedImages(root)
+        atexit.register(memo.save)
+    facts = memo.inspect(path, hero)
+    memo.save(now=False)
+    return facts
+
+
 def check_story_image(check: FieldChecker, path: str, hero: bool = True) -> ImageFacts | None:
     """Reports a rejected image at the line of `image.file`; returns its facts when it is fine."""
-    root = check.problems.root
-    checked = _checked.get(root)
-    if checked is None:
-        checked = _checked[root] = CheckedImages(root)
-        atexit.register(checked.save)
     try:
-        facts = checked.inspect(path, hero)
+        return checked(check.problems.root, path, hero)
     except ImageRejected as rejected:
         check.error("image.file", rejected.message, rejected.hint)
         return None
-    checked.save(now=False)
-    return facts
+
+
+def check_linked_image(problems, story_path: str, line: int, path: str) -> bool:
+    """An image the story's text shows (`![...](plakat.jpg)`): the same rules except the hero's width,
+    reported at the line of the link."""
+    try:
+        checked(problems.root, path, hero=False)
+        return True
+    except ImageRejected as rejected:
+        problems.add(story_path, line, None, rejected.message, rejected.hint)
+        return False

@@ -142,7 +142,7 @@ class Media:
                 photo_jobs[story.slug] = _Job("photo", key, (story.image.path,))
             for name, path, line in _body_images(story):
                 try:
-                    images.inspect(path, hero=False)
+                    images.checked(self.content.root, path, hero=False)  # checked when the content was loaded
                 except images.ImageRejected as rejected:
                     problems.add(story.path, line, None, rejected.message, rejected.hint)
                     continue

@@ -161,6 +161,9 @@ def load_story(path: str, stories_root: str, taxonomy: Taxonomy, town_slugs, pro
             problems.add(path, link.line, None, f"Die Datei „{target}“ gibt es im Ordner der Geschichte nicht.",
                          "Prüfe den Dateinamen (Groß- und Kleinschreibung zählt) oder lege die Datei dazu.")
             check.ok = False
+        elif os.path.splitext(target)[1].lower() in IMAGE_TYPES and not target.startswith("/") \
+                and not images.check_linked_image(problems, path, link.line, os.path.join(folder, target)):
+            check.ok = False
     if not check.ok or None in (title, description, created, status) or not (towns and pillars and authors and sources):
         return None
     return Story(path=path, folder=folder, slug=slug, title=title, description=description, date=created,
