@@ -14,7 +14,6 @@ import os
 import shutil
 import tempfile
 import time
-from collections import Counter
 
 DONE = "done.json"
 
@@ -31,8 +30,6 @@ def digest(*parts) -> str:
 class ImageCache:
     def __init__(self, folder: str):
         self.folder = folder
-        self.hits: Counter = Counter()  # kind -> entries reused
-        self.misses: Counter = Counter()  # kind -> entries made
         self._hashes_path = os.path.join(folder, "hashes.json")
         self._hashes: dict[str, list] = {}
         self._hashes_changed = False
@@ -127,9 +124,6 @@ class ImageCache:
         with open(marker, "w", encoding="utf-8") as handle:
             handle.write(f"{removed}\n")
         return removed
-
-    def count(self, kind: str, hit: bool) -> None:
-        (self.hits if hit else self.misses)[kind] += 1
 
     def save(self) -> None:
         if not self._hashes_changed:

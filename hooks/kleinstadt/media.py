@@ -10,13 +10,13 @@ links to the cache, which costs no copying. No MkDocs here.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-import multiprocessing
 
 from . import cards, illustrations, images, markup, variants
 from .cards import CardSpec
@@ -248,7 +248,6 @@ class Media:
             facts = self.cache.lookup(job.kind, job.key)
             if facts is not None:
                 job.facts = facts
-                self.cache.count(job.kind, hit=True)
                 self.summary.reused[job.kind] = self.summary.reused.get(job.kind, 0) + 1
             elif (job.kind, job.key) in seen:  # the same picture twice in this build: made once below
                 continue
@@ -277,7 +276,6 @@ class Media:
                 failures.append(error)
                 continue
             job.facts, job.seconds = facts, seconds
-            self.cache.count(job.kind, hit=False)
             self.summary.made[job.kind] = self.summary.made.get(job.kind, 0) + 1
             self.summary.seconds[job.kind] = self.summary.seconds.get(job.kind, 0.0) + seconds
         if failures:
