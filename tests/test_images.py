@@ -323,3 +323,19 @@ def test_a_broken_image_in_the_text_fails_at_the_line_of_its_link(site):
     text = open(os.path.join(site.root, FOLDER, "index.md"), encoding="utf-8").read().splitlines()
     assert problem.file == f"{FOLDER}/index.md" and "plakat.jpg" in text[problem.line - 1]
     assert "beschädigt" in problem.message and "plakat.jpg" in problem.message
+
+
+@pytest.mark.parametrize("mode, value, expected", [
+    ("I;16", 30000, (117, 117, 117)),  # 16-bit grey: scaled to 8 bits, not clipped to white
+    ("CMYK", (0, 100, 200, 0), (255, 155, 55)),
+    ("LA", (100, 0), (255, 255, 255)),  # transparent: on white
+    ("P", None, (0, 0, 0)),
+])
+def test_every_colour_mode_becomes_plain_rgb(tmp_path, mode, value, expected):
+    from kleinstadt import variants
+
+    path = str(tmp_path / ("bild.jpg" if mode == "CMYK" else "bild.png"))
+    Image.new(mode, (1300, 900), value).save(path)
+    result = variants.upright_srgb(path, 1440)
+    assert result.mode == "RGB" and result.size == (1300, 900) and not result.info
+    assert result.getpixel((5, 5)) == expected

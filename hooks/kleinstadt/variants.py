@@ -77,6 +77,8 @@ def upright_srgb(path: str, largest: int | None = None) -> Image.Image:
 
 
 def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    if image.mode in ("I;16", "I;16L", "I;16B", "I"):  # a 16-bit grey PNG: scale to 8 bits, not clip
+        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         flat = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
