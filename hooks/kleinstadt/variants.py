@@ -25,7 +25,7 @@ ENCODINGS = [
 if not features.check("avif"):
     ENCODINGS = ENCODINGS[1:]
 # Part of every cache key: changing a width, a quality or the code below processes every photo anew.
-VERSION = 1
+VERSION = 2
 SETTINGS = repr((VERSION, WIDTHS, ENCODINGS))
 MIME = {extension: mime for extension, _, mime, _ in ENCODINGS}
 BODY_FORMATS = {"JPEG": ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
