@@ -82,9 +82,15 @@ class ImageCache:
             json.dump(facts, handle, ensure_ascii=False)
         target = self.entry(kind, key)
         os.makedirs(os.path.dirname(target), exist_ok=True)
+        if os.path.exists(os.path.join(target, DONE)):  # another build made the same picture meanwhile
+            shutil.rmtree(staging, ignore_errors=True)
+            return target
         if os.path.exists(target):  # an incomplete entry of an earlier, interrupted build
             shutil.rmtree(target, ignore_errors=True)
-        os.replace(staging, target)
+        try:
+            os.replace(staging, target)
+        except OSError:  # lost a race against another build: its entry is as good as ours
+            shutil.rmtree(staging, ignore_errors=True)
         return target
 
     def prune(self, used: set[tuple[str, str]], max_age_days: float = 30, every_hours: float = 24) -> int:
