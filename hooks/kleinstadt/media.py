@@ -27,8 +27,11 @@ from .story import IMAGE_TYPES, Story
 BRAND = "#1f5e4e"
 CARD_NAME = "ksg-karte"  # a card lies beside its page: geschichten/<slug>/ksg-karte.png
 ILLUSTRATION_WIDTHS = (400, 800)  # cards are 15 to 25rem wide: 800 pixels suffice on sharp screens
-HERO_SIZES = "(min-width: 76.25em) 42rem, (min-width: 60em) calc(100vw - 26rem), 100vw"
-THUMB_SIZES = "(min-width: 76.25em) 20rem, (min-width: 45em) 45vw, 100vw"
+# How wide a picture is shown, for the browser's choice from srcset (Material's breakpoints: 76.25em
+# shows both sidebars in a grid of at most 61rem, 60em the navigation; pixels, as `rem` in `sizes`
+# would mean 16 px, not Material's 20).
+HERO_SIZES = "(min-width: 76.25em) 680px, (min-width: 60em) calc(100vw - 300px), 100vw"
+THUMB_SIZES = "(min-width: 76.25em) 340px, (min-width: 45em) 45vw, 100vw"
 PARALLEL_FROM = 24  # fewer new pictures than this are made in this process: starting workers costs more
 PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
