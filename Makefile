@@ -65,7 +65,6 @@ bench: install
 lighthouse: build
 	CHROME_PATH=/usr/bin/chromium $(PY) tools/lighthouse.py
 
-
 # Editions and releases:
 #   make release VERSION=2026.1   a version: CHANGELOG entry, tarball, print editions and SHA256SUMS in
 #                                 dist/2026.1/, annotated tag v2026.1 (refuses an unclean tree or failing check)

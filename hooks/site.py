@@ -18,9 +18,9 @@ from mkdocs.structure.files import File, Files
 
 from kleinstadt.preview import load_for_build
 from kleinstadt.dates import german_date
-from kleinstadt.redirects import REDIRECT_PAGE, redirect_maps
 from kleinstadt import feeds, opendata, sitemap
 from kleinstadt.linked_data import LinkedData
+from kleinstadt.redirects import REDIRECT_PAGE, redirect_maps
 from kleinstadt.search import build_search_index
 from kleinstadt import security
 from kleinstadt.map import Maps
@@ -63,10 +63,10 @@ def on_config(config):
         raise PluginError(f"{len(content.problems)} Problem(e) in den Inhalten: Die Seite wird nicht gebaut. "
                           "Führe `make check` aus, um alle Hinweise zu sehen.")
     state.views = build_views(content, include_drafts())
+    state.feed_entries = feeds.entry_slugs(state.views)
     if "redirects" in config.plugins:  # mkdocs-redirects writes the pages for moved stories (redirects.yml)
         config.plugins["redirects"].config["redirect_maps"].update(redirect_maps(content.redirects))
         mkdocs_redirects.plugin.HTML_TEMPLATE = REDIRECT_PAGE
-    state.feed_entries = feeds.entry_slugs(state.views)
     return config
 
 

@@ -274,3 +274,11 @@ def test_status_and_embargo_decide_visibility(site):
     assert len(content.visible_stories(include_drafts=True)) == 4
     later = site.check(today=dt.date(2026, 7, 1))
     assert sorted(s.slug for s in later.visible_stories()) == ["gesperrt", "offen"]
+
+
+def test_team_of_unknown_town(site):
+    path = os.path.join(site.root, "taxonomy.yml")
+    text = open(path, encoding="utf-8").read()
+    site.write("taxonomy.yml", text.replace("town: seestadt", "town: seestatt"))
+    problem = only(site, file="taxonomy.yml", field="teams.jugendredaktion-malchin.town", message="„seestatt“")
+    assert text.split("\n")[problem.line - 1].strip() == "town: seestadt"
