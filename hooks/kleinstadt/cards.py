@@ -154,7 +154,13 @@ def background(spec: CardSpec) -> Image.Image:
     if spec.photo:
         with Image.open(spec.photo) as photo:
             return ImageOps.fit(photo.convert("RGB"), SIZE, Image.Resampling.LANCZOS, centering=(0.5, 0.4))
-    return illustrations.draw(spec.seed, list(spec.colors), spec.pattern, SIZE)
+    return _illustration(spec.seed, spec.colors, spec.pattern).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _illustration(seed: str, colors: tuple[str, ...], pattern: int) -> Image.Image:
+    # Many cards share an illustration (kleinstadt/media.py): each worker draws each one once.
+    return illustrations.draw(seed, list(colors), pattern, SIZE)
 
 
 def draw(spec: CardSpec) -> Image.Image:

@@ -10,6 +10,7 @@ links to the cache, which costs no copying. No MkDocs here.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import shutil
@@ -174,8 +175,9 @@ class Media:
             else:
                 pillar = self.content.taxonomy.pillars[story.pillars[0]]
                 colors = tuple(self.content.taxonomy.pillars[p].color for p in story.pillars)
-                key = digest("illustration", illustrations.VERSION, ILLUSTRATION_WIDTHS, story.slug, colors, pillar.number)
-                illustration_jobs[story.slug] = _Job("illustration", key, (story.slug, colors, pillar.number))
+                seed = illustration_seed(story)
+                key = digest("illustration", illustrations.VERSION, ILLUSTRATION_WIDTHS, seed, colors, pillar.number)
+                illustration_jobs[story.slug] = _Job("illustration", key, (seed, colors, pillar.number))
                 spec = self._story_spec(story, None, "")
             card_jobs.append((base + CARD_NAME, [base], _Job("card", spec.key(), (spec,))))
         for story, name, job in body_jobs:
@@ -193,13 +195,18 @@ class Media:
 
         self._run(list(illustration_jobs.values()) + [job for _, _, job in card_jobs])
 
+        shared = set()
         for slug, job in illustration_jobs.items():
+            # Stories share a few illustrations per pillar combination: one address each, so that a
+            # reader's browser caches it, and the site does not grow by a picture per story.
             entry = self.cache.entry("illustration", job.key)
-            base = f"geschichten/{slug}/"
+            base = f"assets/illustrationen/{job.key[:16]}/"
             srcset = []
             for width in ILLUSTRATION_WIDTHS:
-                outputs.append((f"{base}ksg-illustration-{width}.webp", os.path.join(entry, f"{width}.webp")))
-                srcset.append((f"{base}ksg-illustration-{width}.webp", width))
+                if job.key not in shared:
+                    outputs.append((f"{base}{width}.webp", os.path.join(entry, f"{width}.webp")))
+                srcset.append((f"{base}{width}.webp", width))
+            shared.add(job.key)
             first = job.facts["variants"][0]
             fallback = Source("image/webp", tuple(srcset))
             self._thumbs[slug] = Picture((), fallback, srcset[0][0], first["width"], first["height"], "",
@@ -296,7 +303,7 @@ class Media:
         pillars = [taxonomy.pillars[p] for p in story.pillars]
         line = " · ".join([towns] + [p.title for p in pillars])
         return CardSpec(story.title, line, pillars[0].color, tuple(p.color for p in pillars), pillars[0].number,
-                        story.slug, photo, photo_key)
+                        illustration_seed(story), photo, photo_key)
 
     def _listing_spec(self, listing) -> CardSpec:
         taxonomy = self.content.taxonomy
@@ -392,6 +399,18 @@ def _render_illustration(slug: str, colors: tuple, pattern: int, folder: str) ->
         image.save(os.path.join(folder, name), "WEBP", quality=75, method=2)
         result.append({"name": name, "width": image.width, "height": image.height})
     return {"variants": result}
+
+
+ILLUSTRATION_VARIANTS = 6  # skylines per pillar combination
+
+
+def illustration_seed(story: Story) -> str:
+    """Which of its pillar combination's skylines a story gets: always the same one for a story.
+
+    A few shared pictures instead of one per story: at 10,000 stories drawing one each cost more than
+    the rest of the build, and neighbouring cards still look different."""
+    variant = int(hashlib.sha256(story.slug.encode("utf-8")).hexdigest()[:8], 16) % ILLUSTRATION_VARIANTS
+    return f"{'+'.join(story.pillars)}/{variant}"
 
 
 def is_image(name: str) -> bool:
