@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 
 import mkdocs_redirects.plugin
 from mkdocs.exceptions import PluginError
@@ -208,15 +209,25 @@ def on_nav(nav, config, files):
 
 def on_post_build(config):
     """Steps that work on the written HTML (search index, feeds, open data, ...) run here, in order."""
-    pool.finish()  # first: every story page must be written before the steps below read the HTML
+    timings = {}
+
+    def step(name, function, *args):
+        started = time.perf_counter()
+        result = function(*args)
+        timings[name] = time.perf_counter() - started
+        return result
+
+    step("Geschichten", pool.finish)  # first: every story page must be written before the steps below read the HTML
     site_dir = config.site_dir
     views = state.views
     # Each feature adds one line below and keeps its logic in a module of its own.
-    log.info(state.media.write(site_dir))  # pictures as hard links to .cache/images; logs both counts: kleinstadt/media.py
-    build_search_index(site_dir, log)  # Pagefind: kleinstadt/search.py
+    log.info(step("Bilder", state.media.write, site_dir))  # hard links to .cache/images; logs both counts: kleinstadt/media.py
+    step("Suche", build_search_index, site_dir, log)  # Pagefind: kleinstadt/search.py
     publisher = config.site_author or config.site_name
-    feeds.write_feeds(site_dir, views, config.site_url, pool.collected.get("story_html", {}), publisher,
-                      getattr(state, "media", None))  # kleinstadt/feeds.py; media: the photo variants, if made
-    opendata.write_open_data(site_dir, views, config.site_url, publisher)  # /daten/: kleinstadt/opendata.py
-    sitemap.write_sitemap_and_robots(site_dir, views, config.site_url)  # kleinstadt/sitemap.py
-    del site_dir, views
+    step("Feeds", feeds.write_feeds, site_dir, views, config.site_url, pool.collected.get("story_html", {}), publisher,
+         getattr(state, "media", None))  # kleinstadt/feeds.py; media: the photo variants, if made
+    step("Offene Daten", opendata.write_open_data, site_dir, views, config.site_url, publisher)  # kleinstadt/opendata.py
+    step("Sitemap", sitemap.write_sitemap_and_robots, site_dir, views, config.site_url)  # kleinstadt/sitemap.py
+    # One line for operators and `make bench`: where the time after the pages went.
+    log.info("Zeiten: Bilder vorbereiten %.2f s; " % state.media.summary.wall
+             + "; ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.items()))

@@ -8,9 +8,9 @@ benchmarks of search, images and preview where present.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +18,7 @@ import tempfile
 import time
 
 import corpus
+from bench_search import VOCABULARY_SIZE
 
 REPO = corpus.REPO
 
@@ -29,23 +30,43 @@ def folder_size(path: str) -> int:
     return total
 
 
-def build_corpus(count: int, workdir: str, words: int = 700, vocabulary_size: int = 0) -> dict:
-    root = os.path.join(workdir, f"korpus-{count}")
-    corpus.prepare_site(root)
-    corpus.generate(root, count, words_per_story=words, vocabulary_size=vocabulary_size)
+def build(root: str, env: dict) -> tuple[float, dict]:
+    """One strict build of a corpus; returns the seconds and the step times the build logs."""
     site_dir = os.path.join(root, "site")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(REPO, "hooks"), os.path.join(REPO, "tools")]))
+    shutil.rmtree(site_dir, ignore_errors=True)
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file",
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
                              os.path.join(root, "mkdocs.yml"), "--site-dir", site_dir], env=env,
                             capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if result.returncode:
-        raise SystemExit(f"Bau von {count} Geschichten fehlgeschlagen:\n{result.stderr[-3000:]}")
+        raise SystemExit(f"Bau fehlgeschlagen ({root}):\n{result.stderr[-3000:]}")
+    steps = {}
+    line = re.search(r"Zeiten: (.*)", result.stderr)
+    for name, value in re.findall(r"([A-Za-zÄÖÜäöüß ]+?) (\d+\.\d+) s", line.group(1) if line else ""):
+        steps[name.strip()] = float(value)
+    return seconds, steps
+
+
+def build_corpus(count: int, workdir: str, words: int = 700) -> dict:
+    """Generate `count` stories with a German vocabulary of 20,000 words and build them twice: with an
+    empty image cache (the first build) and with a warm one (every build after it)."""
+    root = os.path.join(workdir, f"korpus-{count}")
+    corpus.prepare_site(root)
+    corpus.generate(root, count, words_per_story=words, vocabulary_size=VOCABULARY_SIZE)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", KSG_IMAGE_CACHE=os.path.join(root, ".cache", "images"),
+               PYTHONPATH=os.pathsep.join([os.path.join(REPO, "hooks"), os.path.join(REPO, "tools")]))
+    cold, cold_steps = build(root, env)
+    warm, steps = build(root, env)
+    site_dir = os.path.join(root, "site")
     size = folder_size(site_dir)
     pages = sum(1 for _, _, files in os.walk(site_dir) for name in files if name.endswith(".html"))
-    return {"stories": count, "seconds": seconds, "ms_per_story": seconds * 1000 / count, "output_mb": size / 1e6,
-            "kb_per_story": size / 1e3 / count, "html_pages": pages, "root": root}
+    search = steps.get("Suche", 0.0)
+    return {"stories": count, "seconds_cold": cold, "seconds": warm, "ms_per_story": warm * 1000 / count,
+            "seconds_without_search": warm - search, "ms_per_story_without_search": (warm - search) * 1000 / count,
+            "search_seconds": search, "images_cold_seconds": cold_steps.get("Bilder vorbereiten", 0.0),
+            "images_warm_seconds": steps.get("Bilder vorbereiten", 0.0), "steps": steps,
+            "output_mb": size / 1e6, "kb_per_story": size / 1e3 / count, "html_pages": pages, "root": root}
 
 
 def main() -> int:
@@ -58,13 +79,16 @@ def main() -> int:
     workdir = tempfile.mkdtemp(prefix="ksg-bench-")
     results = []
     try:
-        print(f"{'Geschichten':>11} {'Sekunden':>9} {'ms/Geschichte':>14} {'MB':>8} {'KB/Geschichte':>14} {'Seiten':>7}")
+        print(f"{'Geschichten':>11} {'kalt s':>8} {'warm s':>8} {'ms/Gesch.':>10} {'ohne Suche':>11} "
+              f"{'Suche s':>8} {'MB':>8} {'KB/Gesch.':>10} {'Seiten':>7}")
         for size in sizes:
-            result = build_corpus(size, workdir)
-            results.append(result)
-            print(f"{result['stories']:>11} {result['seconds']:>9.1f} {result['ms_per_story']:>14.2f} "
-                  f"{result['output_mb']:>8.1f} {result['kb_per_story']:>14.1f} {result['html_pages']:>7}",
-                  flush=True)
+            r = build_corpus(size, workdir)
+            results.append(r)
+            print(f"{r['stories']:>11} {r['seconds_cold']:>8.1f} {r['seconds']:>8.1f} {r['ms_per_story']:>10.2f} "
+                  f"{r['ms_per_story_without_search']:>11.2f} {r['search_seconds']:>8.1f} {r['output_mb']:>8.1f} "
+                  f"{r['kb_per_story']:>10.1f} {r['html_pages']:>7}", flush=True)
+            print(f"{'':>11} Schritte (warm): " + ", ".join(f"{k} {v:.1f} s" for k, v in r["steps"].items())
+                  + f"; Bilder beim ersten Bau {r['images_cold_seconds']:.1f} s", flush=True)
         if len(results) >= 2:
             small, large = results[0], results[-1]
             factor = large["stories"] / small["stories"]
@@ -72,14 +96,20 @@ def main() -> int:
             size_ratio = large["output_mb"] / small["output_mb"]
             print(f"\nVerhältnis {large['stories']}/{small['stories']} (linear wäre {factor:.0f}): "
                   f"Zeit {time_ratio:.2f} (Ziel <= 11), Ausgabe {size_ratio:.2f} (Ziel <= 10.5)")
-            print(f"ms pro Geschichte bei {large['stories']}: {large['ms_per_story']:.2f} (Ziel <= 3)")
+            print(f"ms pro Geschichte bei {large['stories']}: {large['ms_per_story']:.2f} mit Suchindex, "
+                  f"{large['ms_per_story_without_search']:.2f} ohne (Ziel <= 3)")
         extra = {}
         if not args.only_build:
-            for name in ("bench_search", "bench_images", "bench_preview"):
-                if importlib.util.find_spec(name) is None:
-                    continue
-                print(f"\n== {name} ==", flush=True)
-                extra[name] = importlib.import_module(name).run(workdir=workdir)
+            import bench_images
+            import bench_preview
+            import bench_search
+
+            print("\n== Suche (auf dem größten Korpus) ==", flush=True)
+            extra["search"] = bench_search.run(os.path.join(results[-1]["root"], "site"))
+            print("\n== Bilder ==", flush=True)
+            extra["images"] = bench_images.run()
+            print("\n== Vorschau ==", flush=True)
+            extra["preview"] = bench_preview.run(workdir=workdir)
         os.makedirs(os.path.join(REPO, "bench-results"), exist_ok=True)
         with open(os.path.join(REPO, "bench-results", "latest.json"), "w", encoding="utf-8") as handle:
             json.dump({"build": [{k: v for k, v in r.items() if k != "root"} for r in results], **extra}, handle,
