@@ -13,11 +13,9 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from .fields import FieldChecker, suggest
-from .frontmatter import FrontMatterError, parse
+from .fields import FieldChecker, open_front_matter, suggest
 from .problems import Problems
 from .story import Story
-from .text import read_text
 
 EDITION_KEYS = {"number", "title", "date", "stories", "description"}
 NUMBER = re.compile(r"^(\d{4})/([1-9]\d*)$")
@@ -115,19 +113,11 @@ def load_editions(root: str, stories: list[Story], today: dt.date, problems: Pro
 
 def _load_edition(path: str, by_slug: dict[str, Story], by_folder: dict[str, Story], today: dt.date,
                   problems: Problems) -> Edition | None:
-    text = read_text(path, problems)
-    if text is None:
+    opened = open_front_matter(path, problems, EDITION_KEYS)
+    if opened is None:
         return None
-    try:
-        front = parse(text)
-    except FrontMatterError as error:
-        problems.add(path, error.line, None, error.message, error.hint)
-        return None
+    text, front, check = opened
     data = front.data
-    check = FieldChecker(problems, path, front.lines)
-    for key, line in front.duplicates:
-        problems.add(path, line, key, "Diese Angabe steht doppelt.", "Lösche eine der beiden Zeilen.")
-    check.unknown_keys(data, EDITION_KEYS)
 
     number = check.text(data, "number", hint="Gib die Nummer der Ausgabe als Jahr/laufende Nummer an: "
                                                "`number: \"2026/1\"`.")

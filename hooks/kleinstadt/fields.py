@@ -9,8 +9,9 @@ import datetime as dt
 import difflib
 import re
 
-from .frontmatter import InvalidDate, as_date
+from .frontmatter import FrontMatter, FrontMatterError, InvalidDate, as_date, parse
 from .problems import Problems
+from .text import read_text
 
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -216,3 +217,22 @@ class FieldChecker:
             self.error(name, f"Hier stehen {len(values)} Einträge, erlaubt sind {span}.",
                        "Wähle die Einträge, die am besten passen.")
         return result
+
+
+def open_front_matter(path: str, problems: Problems, allowed) -> tuple[str, FrontMatter, FieldChecker] | None:
+    """Read a content file (UTF-8), parse its front matter and report keys given twice or unknown.
+
+    Stories, towns and editions all start this way; None when the file cannot be read at all."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        front = parse(text)
+    except FrontMatterError as error:
+        problems.add(path, error.line, None, error.message, error.hint)
+        return None
+    check = FieldChecker(problems, path, front.lines)
+    for key, line in front.duplicates:
+        problems.add(path, line, key, "Diese Angabe steht doppelt.", "Lösche eine der beiden Zeilen.")
+    check.unknown_keys(front.data, allowed)
+    return text, front, check

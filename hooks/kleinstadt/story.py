@@ -9,12 +9,11 @@ import re
 from dataclasses import dataclass, field
 
 from . import images, markup
-from .fields import SLUG, FieldChecker, suggest
-from .frontmatter import FrontMatterError, as_date, parse
+from .fields import SLUG, FieldChecker, open_front_matter, suggest
 from .problems import Problems
 from .sources import Source, check_sources
 from .taxonomy import Taxonomy
-from .text import read_text, word_count
+from .text import word_count
 
 STATUSES = ("draft", "review", "published")
 # Marks what the author still has to write in a new story (tools/new_story.py); refused from `review` on.
@@ -95,19 +94,11 @@ def load_story(path: str, stories_root: str, taxonomy: Taxonomy, town_slugs, pro
         problems.add(path, None, None, f"Der Ordnername „{story_folder}“ passt nicht zum Muster.",
                      "Er beginnt mit dem Datum und einem Kurznamen aus Kleinbuchstaben: 2026-03-14-mein-thema")
         return None
-    text = read_text(path, problems)
-    if text is None:
+    opened = open_front_matter(path, problems, STORY_KEYS)
+    if opened is None:
         return None
-    try:
-        front = parse(text)
-    except FrontMatterError as error:
-        problems.add(path, error.line, None, error.message, error.hint)
-        return None
+    text, front, check = opened
     data = front.data
-    check = FieldChecker(problems, path, front.lines)
-    for key, line in front.duplicates:
-        problems.add(path, line, key, "Diese Angabe steht doppelt.", "Lösche eine der beiden Zeilen.")
-    check.unknown_keys(data, STORY_KEYS)
 
     title = check.text(data, "title", hint="Gib der Geschichte eine kurze, treffende Überschrift.")
     description = check.text(data, "description", max_length=DESCRIPTION_MAX,

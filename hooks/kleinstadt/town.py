@@ -7,12 +7,10 @@ import os
 import re
 from dataclasses import dataclass
 
-from .fields import SLUG, FieldChecker
-from .frontmatter import FrontMatterError, parse
+from .fields import SLUG, open_front_matter
 from .problems import Problems
 from .sources import Source, check_sources
 from .taxonomy import Taxonomy
-from .text import read_text
 
 TOWN_KEYS = {"name", "description", "state", "district", "ags", "population", "area", "subdivisions",
              "coordinates", "website", "sources"}
@@ -54,19 +52,11 @@ def load_town(path: str, taxonomy: Taxonomy, problems: Problems) -> Town | None:
         problems.add(path, None, None, f"Der Dateiname „{slug}“ ist kein gültiges Kürzel.",
                      "Nur Kleinbuchstaben a-z, Ziffern und Bindestriche, Umlaute umschreiben: luebz.md")
         return None
-    text = read_text(path, problems)
-    if text is None:
+    opened = open_front_matter(path, problems, TOWN_KEYS)
+    if opened is None:
         return None
-    try:
-        front = parse(text)
-    except FrontMatterError as error:
-        problems.add(path, error.line, None, error.message, error.hint)
-        return None
+    text, front, check = opened
     data = front.data
-    check = FieldChecker(problems, path, front.lines)
-    for key, line in front.duplicates:
-        problems.add(path, line, key, "Diese Angabe steht doppelt.", "Lösche eine der beiden Zeilen.")
-    check.unknown_keys(data, TOWN_KEYS)
     name = check.text(data, "name", hint="Gib den amtlichen Namen des Ortes an.")
     description = check.text(data, "description", max_length=200, required=False) or ""
     state = check.text(data, "state", hint="Gib das Land als ISO-Kürzel an, zum Beispiel DE-TH.")
