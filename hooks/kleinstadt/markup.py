@@ -50,31 +50,40 @@ def scan(body: str, first_line: int) -> tuple[list[Finding], list[Link]]:
             continue
         if in_fence:
             continue
-        line = COMMENT.sub("", CODE_SPAN.sub("", raw))
-        for match in TAG.finditer(line):
-            if match.group(0).startswith("</"):
-                continue  # the opening tag is reported already
-            name = match.group(1).lower()
-            if name in DANGEROUS_TAGS:
-                findings.append(Finding(line_no, f"Der HTML-Baustein <{name}> ist in Geschichten verboten.",
-                                        "Schreibe nur Markdown. Videos, Karten und Formulare bindet die Redaktion ein."))
-            elif EVENT_HANDLER.search(match.group(0)):
-                findings.append(Finding(line_no, "HTML mit Ereignis-Attribut (wie onclick=) ist verboten.",
-                                        "Entferne das HTML und schreibe den Text in Markdown."))
-            else:
-                findings.append(Finding(line_no, f"Rohes HTML (<{name}>) ist in Geschichten nicht erlaubt.",
-                                        "Nutze Markdown: **fett**, *kursiv*, [Linktext](https://...), ## Zwischentitel."))
-        for match in INLINE_LINK.finditer(line):
-            links.append(Link(line_no, match.group(3), match.group(1) == "!", match.group(2)))
-        reference = REFERENCE.match(line)
-        if reference:
-            links.append(Link(line_no, reference.group(1), False, ""))
-        if "javascript:" in line.lower() and not any(l.line == line_no for l in links):
+        # Most lines are plain prose: each pattern runs only where its first character occurs, which
+        # made checking 10,000 stories several seconds faster.
+        line = raw
+        if "`" in line:
+            line = CODE_SPAN.sub("", line)
+        if "<!--" in line:
+            line = COMMENT.sub("", line)
+        if "<" in line:
+            for match in TAG.finditer(line):
+                if match.group(0).startswith("</"):
+                    continue  # the opening tag is reported already
+                name = match.group(1).lower()
+                if name in DANGEROUS_TAGS:
+                    findings.append(Finding(line_no, f"Der HTML-Baustein <{name}> ist in Geschichten verboten.",
+                                            "Schreibe nur Markdown. Videos, Karten und Formulare bindet die Redaktion ein."))
+                elif EVENT_HANDLER.search(match.group(0)):
+                    findings.append(Finding(line_no, "HTML mit Ereignis-Attribut (wie onclick=) ist verboten.",
+                                            "Entferne das HTML und schreibe den Text in Markdown."))
+                else:
+                    findings.append(Finding(line_no, f"Rohes HTML (<{name}>) ist in Geschichten nicht erlaubt.",
+                                            "Nutze Markdown: **fett**, *kursiv*, [Linktext](https://...), ## Zwischentitel."))
+        if "[" in line:
+            for match in INLINE_LINK.finditer(line):
+                links.append(Link(line_no, match.group(3), match.group(1) == "!", match.group(2)))
+            reference = REFERENCE.match(line)
+            if reference:
+                links.append(Link(line_no, reference.group(1), False, ""))
+        if ":" in line and "javascript:" in line.lower() and not any(l.line == line_no for l in links):
             findings.append(Finding(line_no, "Ein „javascript:“-Link ist verboten.",
                                     "Verlinke nur Webadressen, die mit https:// beginnen."))
-        for email in EMAIL.findall(line):
-            findings.append(Finding(line_no, f"Die E-Mail-Adresse „{email}“ ist Kontaktdaten.",
-                                    "Zum Schutz aller Beteiligten stehen keine Kontaktdaten in Geschichten. Lösche sie."))
+        if "@" in line:
+            for email in EMAIL.findall(line):
+                findings.append(Finding(line_no, f"Die E-Mail-Adresse „{email}“ ist Kontaktdaten.",
+                                        "Zum Schutz aller Beteiligten stehen keine Kontaktdaten in Geschichten. Lösche sie."))
     for link in links:
         if BAD_SCHEME.match(link.target):
             findings.append(Finding(link.line, f"Der Link „{link.target[:40]}“ nutzt ein verbotenes Schema.",
