@@ -32,6 +32,16 @@ from render_pool import pool
 log = logging.getLogger("mkdocs.hooks.kleinstadt")
 
 
+class FragmentCache(dict):
+    """Template fragments that are the same on many pages, rendered once (see overrides/main.html)."""
+
+    enabled = os.environ.get("KSG_FRAGMENT_CACHE", "1") != "0"
+
+    def remember(self, key: str, html: str) -> str:
+        self[key] = html
+        return html
+
+
 class _State:
     command: str = "build"
     views: Views | None = None
@@ -153,6 +163,7 @@ def on_page_markdown(markdown, page, config, files):
 def on_env(env, config, files):
     env.filters["datum"] = german_date
     env.globals["ksg"] = state.views
+    env.globals["ksg_fragments"] = FragmentCache()
     env.globals["ksg_maps"] = Maps(state.views.content.towns, state.views.content.taxonomy.regions)
     env.globals["ksg_csp"] = security.POLICY
     env.globals["ksg_editions"] = state.editions

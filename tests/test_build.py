@@ -202,3 +202,17 @@ def test_warnings_in_worker_processes_fail_the_strict_build(site):
     result = site.build(env={"KSG_WORKERS": "2", "KSG_PARALLEL_MIN": "1"})
     assert result.returncode != 0, result.stdout + result.stderr
     assert "gibt-es-nicht" in result.stdout + result.stderr
+
+
+def test_cached_navigation_is_the_navigation_material_renders(site):
+    """The sidebar rendered once per folder (overrides/main.html) equals a fresh one on every page."""
+    for index in range(4):
+        site.story(f"nav-{index}", date=dt.date(2026, 2, 1) + dt.timedelta(days=index), towns=("altdorf",))
+    cached, fresh = os.path.join(site.root, "site-cache"), os.path.join(site.root, "site-fresh")
+    assert site.build(cached, env={"KSG_WORKERS": "1"}).returncode == 0
+    assert site.build(fresh, env={"KSG_WORKERS": "1", "KSG_FRAGMENT_CACHE": "0"}).returncode == 0
+    first, second = all_html(cached), all_html(fresh)
+    assert set(first) == set(second)
+    for rel in first:
+        assert first[rel] == second[rel], rel
+    assert 'data-md-type="navigation"' in first["geschichten/nav-1/index.html"]
