@@ -108,6 +108,7 @@ def main() -> int:
             extra["search"] = bench_search.run(os.path.join(results[-1]["root"], "site"))
             print("\n== Bilder ==", flush=True)
             extra["images"] = bench_images.run()
+            bench_images.report(extra["images"])
             print("\n== Vorschau ==", flush=True)
             extra["preview"] = bench_preview.run(workdir=workdir)
         os.makedirs(os.path.join(REPO, "bench-results"), exist_ok=True)

@@ -189,6 +189,27 @@ def run(stories: int = 300, photos: int = 20, card_stories: int = 0) -> dict:
     return result
 
 
+def report(result: dict) -> None:
+    """Print the figures of run() in German."""
+    big, webp, warm = result["24mp_to_variants"], result["webp_960"], result["warm_rebuild"]
+    mark = {True: "ok", False: "VERFEHLT"}
+    print(f"24-Megapixel-JPEG in {len(big['variants'])} Varianten ({', '.join(big['formats'])}): "
+          f"{big['seconds']:.2f} s, bester von drei Läufen (Median {big['median_seconds']:.2f} s; "
+          f"Ziel ≤ {GOAL_24MP_SECONDS:.0f} s) {mark[big['ok']]}")
+    print(f"WebP 960 px eines typischen Fotos: {webp['bytes'] / 1024:.0f} KB (Ziel ≤ 120 KB) {mark[webp['ok']]}; "
+          f"eines sehr detailreichen: {webp['detailed_photo_bytes'] / 1024:.0f} KB")
+    cold = warm["cold_images"]
+    print(f"Kalter Bau, {warm['stories']} Geschichten, {warm['photos']} mit Foto: {warm['cold_build_seconds']:.1f} s, "
+          f"davon Bilder {cold['seconds']} s; {cold['cards_made']} Vorschaukarten, {cold['ms_per_card']} ms je Karte")
+    print(f"Warmer Bau: {warm['warm_build_seconds']:.1f} s, davon Bilder {warm['warm_images']['seconds']} s = "
+          f"{warm['warm_image_share'] * 100:.1f} % (Ziel < 5 %) {mark[warm['ok']]}")
+    if "cards" in result:
+        cards = result["cards"]
+        print(f"Karten für {cards['stories']} Geschichten: kalt {cards['cold']['seconds']:.1f} s "
+              f"({cards['cold']['made']}, Rechenzeit je Stück in ms: {cards['cold']['cpu_ms_each']}), "
+              f"warm {cards['warm']['seconds']:.2f} s ({cards['warm']['reused']})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Benchmarks für Bilder, Illustrationen und Vorschaukarten.")
     parser.add_argument("--stories", type=int, default=300)
@@ -201,23 +222,7 @@ def main() -> int:
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        big, webp, warm = result["24mp_to_variants"], result["webp_960"], result["warm_rebuild"]
-        mark = {True: "ok", False: "VERFEHLT"}
-        print(f"24-Megapixel-JPEG in {len(big['variants'])} Varianten ({', '.join(big['formats'])}): "
-              f"{big['seconds']:.2f} s, bester von drei Läufen (Median {big['median_seconds']:.2f} s; "
-              f"Ziel ≤ {GOAL_24MP_SECONDS:.0f} s) {mark[big['ok']]}")
-        print(f"WebP 960 px eines typischen Fotos: {webp['bytes'] / 1024:.0f} KB (Ziel ≤ 120 KB) {mark[webp['ok']]}; "
-              f"eines sehr detailreichen: {webp['detailed_photo_bytes'] / 1024:.0f} KB")
-        cold = warm["cold_images"]
-        print(f"Kalter Bau, {warm['stories']} Geschichten, {warm['photos']} mit Foto: {warm['cold_build_seconds']:.1f} s, "
-              f"davon Bilder {cold['seconds']} s; {cold['cards_made']} Vorschaukarten, {cold['ms_per_card']} ms je Karte")
-        print(f"Warmer Bau: {warm['warm_build_seconds']:.1f} s, davon Bilder {warm['warm_images']['seconds']} s = "
-              f"{warm['warm_image_share'] * 100:.1f} % (Ziel < 5 %) {mark[warm['ok']]}")
-        if "cards" in result:
-            cards = result["cards"]
-            print(f"Karten für {cards['stories']} Geschichten: kalt {cards['cold']['seconds']:.1f} s "
-                  f"({cards['cold']['made']}, Rechenzeit je Stück in ms: {cards['cold']['cpu_ms_each']}), "
-                  f"warm {cards['warm']['seconds']:.2f} s ({cards['warm']['reused']})")
+        report(result)
     return 0 if all(part.get("ok", True) for part in result.values()) else 1
 
 
