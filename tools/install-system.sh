@@ -10,6 +10,9 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# Debian's nodejs comes without npm (NodeSource's includes it); python3 without venv on a plain Debian.
+command -v npm >/dev/null || missing+=(npm)
+python3 -c "import ensurepip, venv" 2>/dev/null || missing+=(python3-venv)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "Es fehlen Debian-Pakete: ${missing[*]}. Bitte als root installieren: apt-get install ${missing[*]}" >&2
