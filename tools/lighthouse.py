@@ -13,9 +13,6 @@ the figures (for the "Messwerte" in README.md). Exits non-zero when a score or t
 from __future__ import annotations
 
 import argparse
-import functools
-import gzip
-import http.server
 import json
 import os
 import re
@@ -23,52 +20,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
+
+from static_server import serve
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIGHTHOUSE = os.path.join(REPO, "node_modules", ".bin", "lighthouse")
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CATEGORIES = {"performance": "Leistung", "accessibility": "Barrierefreiheit", "best-practices": "Bewährte Verfahren",
               "seo": "SEO"}
-COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
-
-
-class StaticHost(http.server.SimpleHTTPRequestHandler):
-    """Like a static host: gzip for text when the browser accepts it, the site's 404 page for unknown paths."""
-
-    def send_head(self):
-        path = self.translate_path(self.path)
-        if os.path.isdir(path):
-            if not self.path.split("?")[0].endswith("/"):
-                return super().send_head()  # the redirect to the address with a slash
-            path = os.path.join(path, "index.html")
-        if not os.path.isfile(path) or not path.endswith(COMPRESSED) \
-                or "gzip" not in self.headers.get("Accept-Encoding", ""):
-            return super().send_head()
-        with open(path, "rb") as handle:
-            body = gzip.compress(handle.read(), compresslevel=6)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "max-age=600")
-        self.end_headers()
-        return _Body(body)
-
-    def log_message(self, *args):
-        pass
-
-
-class _Body:
-    def __init__(self, data: bytes):
-        self.data = data
-
-    def read(self, *args) -> bytes:
-        data, self.data = self.data, b""
-        return data
-
-    def close(self):
-        pass
 
 
 def newest_story(site_dir: str) -> str:
@@ -82,15 +41,11 @@ def newest_story(site_dir: str) -> str:
 
 
 def run(site_dir: str, url: str, out_dir: str) -> dict:
-    handler = functools.partial(StaticHost, directory=site_dir)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    address = f"http://127.0.0.1:{httpd.server_port}/{url}"
     # Written to a private folder first: a pytest run clears test-results/ when it starts.
     work = tempfile.mkdtemp(prefix="ksg-lighthouse-")
     report = os.path.join(work, "geschichte.report.json")
-    try:
-        command = [LIGHTHOUSE, address, "--quiet", "--output=json", "--output=html",
+    with serve(site_dir) as base:  # gzip and caching like a static host (tools/static_server.py)
+        command = [LIGHTHOUSE, base + url, "--quiet", "--output=json", "--output=html",
                    f"--output-path={os.path.join(work, 'geschichte')}", "--form-factor=mobile",
                    "--only-categories=" + ",".join(CATEGORIES),
                    "--chrome-flags=--headless --no-sandbox --disable-gpu --disable-background-networking "
@@ -99,9 +54,6 @@ def run(site_dir: str, url: str, out_dir: str) -> dict:
                                 timeout=300)
         if result.returncode != 0:
             raise SystemExit("Lighthouse ist fehlgeschlagen:\n" + result.stderr[-3000:])
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     with open(report, encoding="utf-8") as handle:
         data = json.load(handle)
     os.makedirs(out_dir, exist_ok=True)
