@@ -16,6 +16,16 @@ FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "site")
 REPO = corpus.REPO
 
 
+def build_site(root: str, site_dir: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The real, safe build (tools/build.py) of the site in `root`, with the clock at 1 June 2026."""
+    site_dir = site_dir or os.path.join(root, "site")
+    environment = dict(os.environ, KSG_TODAY="2026-06-01", **(env or {}))
+    environment["PYTHONPATH"] = os.pathsep.join([os.path.join(REPO, "hooks"), os.path.join(REPO, "tools")])
+    return subprocess.run([sys.executable, os.path.join(REPO, "tools", "build.py"), "--config",
+                           os.path.join(root, "mkdocs.yml"), "--site-dir", site_dir],
+                          env=environment, capture_output=True, text=True)
+
+
 class FixtureSite:
     def __init__(self, root: str):
         self.root = root
@@ -39,12 +49,7 @@ class FixtureSite:
         return load_content(self.root, today=today or dt.date(2026, 6, 1))
 
     def build(self, site_dir: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-        site_dir = site_dir or os.path.join(self.root, "site")
-        environment = dict(os.environ, KSG_TODAY="2026-06-01", **(env or {}))
-        environment["PYTHONPATH"] = os.pathsep.join([os.path.join(REPO, "hooks"), os.path.join(REPO, "tools")])
-        return subprocess.run([sys.executable, os.path.join(REPO, "tools", "build.py"), "--config",
-                               os.path.join(self.root, "mkdocs.yml"), "--site-dir", site_dir],
-                              env=environment, capture_output=True, text=True)
+        return build_site(self.root, site_dir, env)
 
     def html(self, url: str, site_dir: str | None = None) -> str:
         path = os.path.join(site_dir or os.path.join(self.root, "site"), url, "index.html")

@@ -13,14 +13,13 @@ import functools
 import http.server
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from urllib.parse import urlsplit
 
 import pytest
 
 import corpus
+from conftest import build_site
 
 playwright = pytest.importorskip("playwright.sync_api")
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
@@ -93,11 +92,7 @@ def built(tmp_path_factory) -> str:
           themes=["jugend"])
     site_dir = os.path.join(root, "site")
     shutil.rmtree(ARTIFACTS, ignore_errors=True)  # screenshots of an older run would mislead
-    env = dict(os.environ, KSG_TODAY="2026-06-01",
-               PYTHONPATH=os.pathsep.join([os.path.join(corpus.REPO, "hooks"), os.path.join(corpus.REPO, "tools")]))
-    result = subprocess.run([sys.executable, os.path.join(corpus.REPO, "tools", "build.py"), "--config",
-                             os.path.join(root, "mkdocs.yml"), "--site-dir", site_dir],
-                            env=env, capture_output=True, text=True)
+    result = build_site(root, site_dir)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return site_dir
 

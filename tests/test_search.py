@@ -11,13 +11,12 @@ import glob
 import gzip
 import json
 import os
-import subprocess
-import sys
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 import corpus
+from conftest import build_site
 from browser import CHROMIUM, Traffic, chromium as launch_chromium
 from static_server import serve
 
@@ -64,11 +63,7 @@ def built(tmp_path_factory) -> str:
         corpus.write_story(root, slug, date, towns, title=title, description=teaser, pillars=pillars,
                            themes=themes, body=body)
     site_dir = os.path.join(root, "site")
-    env = dict(os.environ, KSG_TODAY="2026-06-01",
-               PYTHONPATH=os.pathsep.join([os.path.join(corpus.REPO, "hooks"), os.path.join(corpus.REPO, "tools")]))
-    result = subprocess.run([sys.executable, os.path.join(corpus.REPO, "tools", "build.py"), "--config",
-                             os.path.join(root, "mkdocs.yml"), "--site-dir", site_dir],
-                            env=env, capture_output=True, text=True)
+    result = build_site(root, site_dir)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return site_dir
 
