@@ -282,3 +282,22 @@ def test_team_of_unknown_town(site):
     site.write("taxonomy.yml", text.replace("town: seestadt", "town: seestatt"))
     problem = only(site, file="taxonomy.yml", field="teams.jugendredaktion-malchin.town", message="„seestatt“")
     assert text.split("\n")[problem.line - 1].strip() == "town: seestadt"
+
+
+def test_stories_load_the_same_on_several_cores(site, monkeypatch):
+    from kleinstadt import content as content_module
+
+    for index in range(12):
+        site.story(f"viele-{index:02d}", date=dt.date(2026, 3, 2) + dt.timedelta(days=index))
+    site.story("kaputt-1", towns=("nirgendwo",))
+    site.story("kaputt-2", pillars=("jugendd",))
+    one = site.check()
+    assert content_module.last_load_workers == 1
+    monkeypatch.setattr(content_module, "PARALLEL_FROM", 1)
+    monkeypatch.setenv("KSG_WORKERS", "2")
+    two = site.check()
+    assert content_module.last_load_workers == 2
+    assert [s.slug for s in two.stories] == [s.slug for s in one.stories]
+    assert [s.body for s in two.stories] == [s.body for s in one.stories]
+    assert two.problems.sorted() == one.problems.sorted()
+    assert len(one.problems) == 2

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import multiprocessing
 import os
+import threading
 from dataclasses import dataclass, field
 
 from .edition import Editions, load_editions
@@ -65,10 +67,7 @@ def load_content(root: str, today: dt.date | None = None, only_stories: list[str
         story_paths = sorted(glob.glob(os.path.join(stories_root, "**", "*.md"), recursive=True))
     else:
         story_paths = sorted(only_stories)
-    for path in story_paths:
-        story = load_story(path, stories_root, taxonomy, town_slugs, problems)
-        if story:
-            stories.append(story)
+    stories = _load_stories(story_paths, stories_root, taxonomy, town_slugs, problems)
     _check_unique_urls(stories, problems)
     _check_site_links(stories, town_slugs, problems, all_stories=only_stories is None)
     stories.sort(key=lambda story: story.sort_key)
@@ -81,6 +80,40 @@ def load_content(root: str, today: dt.date | None = None, only_stories: list[str
     check_archive(root, content_urls, redirects, problems)
     return Content(root, taxonomy, towns, stories, pillar_texts, problems, today, editions, redirects,
                    partial=only_stories is not None)
+
+
+PARALLEL_FROM = 2000  # stories; below that, starting processes costs more than it saves
+last_load_workers = 1  # how many processes the last load_content used (for the tests)
+
+
+def _load_stories(paths: list[str], stories_root: str, taxonomy: Taxonomy, town_slugs: set[str],
+                  problems: Problems) -> list[Story]:
+    """Load and check the stories, on all cores when there are many: at 10,000 stories the check ran
+    alone on one core while the rest of the build waited for it."""
+    global last_load_workers
+    workers = max(1, int(os.environ.get("KSG_WORKERS", os.cpu_count() or 1)))
+    # Forking a process that runs threads (`mkdocs serve`) can deadlock: load those one by one.
+    if len(paths) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
+        last_load_workers = 1
+        return [story for story in (load_story(p, stories_root, taxonomy, town_slugs, problems) for p in paths)
+                if story]
+    shares = [(paths[index::workers], stories_root, taxonomy, town_slugs, problems.root) for index in range(workers)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        results = pool.starmap(_load_share, shares)
+    last_load_workers = workers
+    stories = []
+    for found, items in results:
+        stories.extend(found)
+        problems.items.extend(items)
+    stories.sort(key=lambda story: story.path)  # the order of one process, whatever the shares were
+    return stories
+
+
+def _load_share(paths, stories_root, taxonomy, town_slugs, root) -> tuple[list[Story], list]:
+    problems = Problems(root)
+    stories = [story for story in (load_story(p, stories_root, taxonomy, town_slugs, problems) for p in paths)
+               if story]
+    return stories, problems.items
 
 
 def _town_slugs(root: str) -> set[str]:
