@@ -43,6 +43,14 @@ class FixtureSite:
             handle.write(text)
         return path
 
+    def edit(self, relative: str, old: str, new: str) -> str:
+        """Replace text in one of the site's files (it must be there); returns the text before."""
+        with open(os.path.join(self.root, relative), encoding="utf-8") as handle:
+            text = handle.read()
+        assert old in text, f"„{old}“ steht nicht in {relative}"
+        self.write(relative, text.replace(old, new))
+        return text
+
     def check(self, today: dt.date | None = None):
         from kleinstadt.content import load_content
 

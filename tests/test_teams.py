@@ -10,11 +10,7 @@ import pytest
 
 
 def set_members(site, members: str) -> None:
-    path = os.path.join(site.root, "taxonomy.yml")
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    assert 'members: ["Lea S.", "Emil W."]' in text
-    site.write("taxonomy.yml", text.replace('members: ["Lea S.", "Emil W."]', f"members: {members}"))
+    site.edit("taxonomy.yml", 'members: ["Lea S.", "Emil W."]', f"members: {members}")
 
 
 def test_story_by_a_youth_newsroom_names_the_team_and_its_supervisor_role(site):
@@ -57,18 +53,12 @@ def test_first_name_and_initial_or_pseudonym_are_accepted(site, members):
 
 
 def test_a_youth_newsroom_needs_a_supervisor_role_and_a_school(site):
-    path = os.path.join(site.root, "taxonomy.yml")
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    site.write("taxonomy.yml", text.replace("    supervisor_role: Schulsozialarbeit\n", ""))
+    site.edit("taxonomy.yml", "    supervisor_role: Schulsozialarbeit\n", "")
     (problem,) = site.check().problems.sorted()
     assert problem.field.endswith("supervisor_role") and "keinen Namen" in problem.hint
 
 
 def test_a_youth_newsroom_needs_its_town(site):
-    path = os.path.join(site.root, "taxonomy.yml")
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    site.write("taxonomy.yml", text.replace("    town: altdorf\n", ""))
+    site.edit("taxonomy.yml", "    town: altdorf\n", "")
     (problem,) = site.check().problems.sorted()
     assert problem.file == "taxonomy.yml" and problem.field.endswith(".town") and "towns/" in problem.hint

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 
@@ -240,18 +239,15 @@ def test_all_problems_are_reported_together(site):
 
 
 def test_town_validation(site):
-    path = os.path.join(site.root, "towns", "altdorf.md")
-    text = open(path, encoding="utf-8").read()
-    site.write("towns/altdorf.md", text.replace('ags: "16000001"', 'ags: "1600001"').replace("lat: 50.9", "lat: 60.9"))
+    site.edit("towns/altdorf.md", 'ags: "16000001"', 'ags: "1600001"')
+    site.edit("towns/altdorf.md", "lat: 50.9", "lat: 60.9")
     found = problems_of(site)
     assert {(p.file, p.field) for p in found} == {("towns/altdorf.md", "ags"), ("towns/altdorf.md", "coordinates.lat")}
     assert all(p.line for p in found)
 
 
 def test_team_members_only_with_initial(site):
-    path = os.path.join(site.root, "taxonomy.yml")
-    text = open(path, encoding="utf-8").read()
-    site.write("taxonomy.yml", text.replace('"Mia K."', '"Mia Kowalski"'))
+    site.edit("taxonomy.yml", '"Mia K."', '"Mia Kowalski"')
     problem = only(site, file="taxonomy.yml", message="vollen Namen")
     assert problem.line and problem.field.endswith("members[0]")
 
@@ -277,9 +273,7 @@ def test_status_and_embargo_decide_visibility(site):
 
 
 def test_team_of_unknown_town(site):
-    path = os.path.join(site.root, "taxonomy.yml")
-    text = open(path, encoding="utf-8").read()
-    site.write("taxonomy.yml", text.replace("town: seestadt", "town: seestatt"))
+    text = site.edit("taxonomy.yml", "town: seestadt", "town: seestatt")
     problem = only(site, file="taxonomy.yml", field="teams.jugendredaktion-malchin.town", message="„seestatt“")
     assert text.split("\n")[problem.line - 1].strip() == "town: seestadt"
 
