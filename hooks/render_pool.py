@@ -2,9 +2,11 @@
 
 MkDocs renders Markdown and templates page by page on one core; at 10,000 stories that is most of the
 build. After the navigation exists (on_nav), the parent forks workers that each read, render and write a
-share of the story pages, while the parent builds everything else with a stand-in for those pages (an
-empty template, so it writes nothing). Warnings of the workers are logged again in the parent, so
-`strict` still fails the build; on_post_build waits for the workers before any step reads the HTML.
+share of the story pages, while the parent builds everything else. The parent marks the story pages as
+excluded, so it neither reads nor renders them again: links to them still resolve (MkDocs only notes the
+exclusion, and that note is hidden here), and kleinstadt/sitemap.py lists the stories itself. Warnings of
+the workers are logged again in the parent, so `strict` still fails the build; on_post_build waits for
+the workers before any step reads the HTML.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ import traceback
 
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.hooks.kleinstadt")
-STAND_IN = "---\ntemplate: ksg-skip.html\n---\n"
 MIN_PAGES = int(os.environ.get("KSG_PARALLEL_MIN", "300"))
 
 
@@ -32,11 +34,17 @@ class _Collect(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-class _SkipStandIns(logging.Filter):
-    """Hide MkDocs' note that the parent's stand-in pages produced no output."""
+class _HideExclusionNotes(logging.Filter):
+    """Hide MkDocs' note that a page links to a story page the parent left to the workers."""
+
+    def __init__(self, uris: set[str]):
+        super().__init__()
+        self.uris = uris
 
     def filter(self, record):
-        return not (record.getMessage().startswith("Page skipped: 'geschichten/"))
+        message = record.getMessage()
+        return not (message.endswith("which is excluded from the built site.")
+                    and message.rsplit("'", 2)[-2] in self.uris)
 
 
 class RenderPool:
@@ -66,9 +74,9 @@ class RenderPool:
                 os._exit(0)
             os.close(write_end)
             self.children.append((pid, read_end))
-        for file in story_files:  # the parent only needs cheap stand-ins for these pages now
-            file.content_string = STAND_IN
-        logging.getLogger("mkdocs.commands.build").addFilter(_SkipStandIns())
+        for file in story_files:  # the workers build these pages; the parent skips them from now on
+            file.inclusion = InclusionLevel.EXCLUDED
+        logging.getLogger("mkdocs.structure.pages").addFilter(_HideExclusionNotes({f.src_uri for f in story_files}))
         return True
 
     def _work(self, share: list, config, files, nav) -> dict:

@@ -183,18 +183,26 @@ def test_broken_internal_link_fails_strict_build(site):
     assert result.returncode != 0
 
 
-def test_worker_processes_build_the_same_pages(site):
+def test_worker_processes_build_the_same_site(site):
+    """Stories built by worker processes give the same pages and sitemap as one process, and a hand-written
+    page may still link to a story (the main process leaves story pages to the workers)."""
     for index in range(6):
         site.story(f"parallel-{index}", date=dt.date(2026, 2, 1) + dt.timedelta(days=index))
+    site.write("pages/ueber.md", "---\ntitle: Über\n---\n\nLies [eine Geschichte](geschichten/parallel-3/index.md).\n")
     one, two = os.path.join(site.root, "site-1"), os.path.join(site.root, "site-2")
     assert site.build(one, env={"KSG_WORKERS": "1"}).returncode == 0
     result = site.build(two, env={"KSG_WORKERS": "2", "KSG_PARALLEL_MIN": "1"})
     assert result.returncode == 0, result.stderr
+    assert "excluded" not in result.stderr
     first, second = all_html(one), all_html(two)
     assert set(first) == set(second)
     for rel in first:
-        if rel.startswith("geschichten/parallel-"):
-            assert first[rel] == second[rel], rel
+        assert first[rel] == second[rel], rel
+    assert 'href="../geschichten/parallel-3/"' in second["ueber/index.html"]
+    with open(os.path.join(one, "sitemap.xml"), "rb") as a, open(os.path.join(two, "sitemap.xml"), "rb") as b:
+        sitemap = a.read()
+        assert sitemap == b.read()
+    assert sitemap.count(b"/geschichten/parallel-") == 6
 
 
 def test_warnings_in_worker_processes_fail_the_strict_build(site):

@@ -45,19 +45,21 @@ def last_changes(views: Views) -> tuple[dict[str, dt.date | None], set[str]]:
 
 
 def rewrite_sitemap(site_dir: str, views: Views, site_url: str) -> int:
-    """Set or drop each <lastmod> of the sitemap MkDocs wrote; returns the number of URLs kept."""
+    """Set or drop each <lastmod> of the sitemap MkDocs wrote and list the public stories; returns the
+    number of URLs. The stories are listed here, not by MkDocs: when worker processes build them
+    (hooks/render_pool.py), MkDocs in the main process does not see them as pages."""
     path = os.path.join(site_dir, "sitemap.xml")
     if not os.path.exists(path):
         return 0
     dates, hidden = last_changes(views)
     by_location = {urljoin(site_url, url): date for url, date in dates.items()}
-    hidden_locations = {urljoin(site_url, url) for url in hidden}
+    story_locations = {urljoin(site_url, story.url) for story in views.stories}
     tree = etree.parse(path, etree.XMLParser(remove_blank_text=True))
     root = tree.getroot()
     kept = 0
     for entry in list(root.iterfind(f"{{{NS}}}url")):
         location = entry.findtext(f"{{{NS}}}loc", "").strip()
-        if location in hidden_locations:
+        if location in story_locations:
             root.remove(entry)
             continue
         for lastmod in entry.findall(f"{{{NS}}}lastmod"):
@@ -65,6 +67,13 @@ def rewrite_sitemap(site_dir: str, views: Views, site_url: str) -> int:
         date = by_location.get(location)
         if date:
             etree.SubElement(entry, f"{{{NS}}}lastmod").text = date.isoformat()
+        kept += 1
+    for story in views.stories:
+        if story.url in hidden:
+            continue
+        entry = etree.SubElement(root, f"{{{NS}}}url")
+        etree.SubElement(entry, f"{{{NS}}}loc").text = urljoin(site_url, story.url)
+        etree.SubElement(entry, f"{{{NS}}}lastmod").text = dates[story.url].isoformat()
         kept += 1
     data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     with open(path, "wb") as handle:
