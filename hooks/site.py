@@ -7,6 +7,7 @@ virtual files, picks their templates and hands the templates their data.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -16,6 +17,7 @@ import mkdocs_redirects.plugin
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
 
 from kleinstadt.preview import load_for_build
 from kleinstadt.dates import german_date
@@ -23,7 +25,7 @@ from kleinstadt import feeds, opendata, sitemap
 from kleinstadt.linked_data import LinkedData
 from kleinstadt.redirects import REDIRECT_PAGE, redirect_maps
 from kleinstadt.search import build_search_index
-from kleinstadt import security
+from kleinstadt import security, story_markdown
 from kleinstadt.map import Maps
 from kleinstadt.media import Media, MediaError, is_image
 from kleinstadt.views import Listing, ListingPage, Views, build_views
@@ -149,6 +151,23 @@ def on_files(files: Files, config):
                                     "die neueste zuerst.", template="edition.html"), "editions", state.editions)
     state.pages = pages
     return files
+
+
+def _render_story(page, config, files) -> None:
+    """Page.render for a story: its body through cmark-gfm, as on GitHub (kleinstadt/story_markdown.py)."""
+    result = story_markdown.render(page.markdown)
+    page.content = result.html
+    page.toc = get_toc(result.toc_tokens)
+    page._title_from_render = None  # the title comes from the front matter
+    page.present_anchor_ids = result.anchor_ids
+    page.links_to_anchors = {page.file: result.same_page_anchors}  # MkDocs checks them after the build
+
+
+def on_pre_page(page, config, files):
+    entry = state.pages.get(page.file.src_uri)
+    if entry and entry[0] == "story":
+        page.render = functools.partial(_render_story, page)
+    return page
 
 
 def on_page_markdown(markdown, page, config, files):

@@ -205,6 +205,19 @@ def test_worker_processes_build_the_same_site(site):
     assert sitemap.count(b"/geschichten/parallel-") == 6
 
 
+def test_story_bodies_render_as_on_github_with_a_table_of_contents(site):
+    """cmark-gfm renders story bodies (kleinstadt/story_markdown.py); ids, contents and anchor links still work."""
+    site.story("gfm", body="Was wir brauchen:\n- Holz\n- Farbe\n\n## Wie es weiterging\n\n"
+                           "Siehe [oben](#wie-es-weiterging).\n")
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    html = site.html("geschichten/gfm/")
+    assert "<li>Holz</li>" in html
+    assert '<h2 id="wie-es-weiterging">Wie es weiterging</h2>' in html
+    toc = html[html.index('data-md-type="toc"'):]
+    assert 'href="#wie-es-weiterging"' in toc[:toc.index("</nav>")]
+
+
 def test_warnings_in_worker_processes_fail_the_strict_build(site):
     site.story("anker", body="Siehe [den Abschnitt](#gibt-es-nicht).\n")
     result = site.build(env={"KSG_WORKERS": "2", "KSG_PARALLEL_MIN": "1"})

@@ -1,0 +1,60 @@
+"""A story's Markdown body as HTML, rendered with cmark-gfm, the renderer GitHub itself uses.
+
+Why not Python-Markdown, which MkDocs uses for every other page:
+- Youth editors write and check their stories in a pull request on GitHub. With the same renderer, the
+  preview they see there is the text the site shows (lists without a blank line before them, tables,
+  ~~strikethrough~~ and bare web addresses work as on GitHub).
+- It is about 35 times faster (0.07 ms against 2.5 ms for a story of 700 words): with Python-Markdown
+  half of a 10,000-story build went into story bodies.
+
+What MkDocs' own rendering gives a page is kept: heading ids made like Python-Markdown's toc extension
+(so the table of contents and links to #abschnitt stay as they were), the table of contents, the ids a
+link may point to, and the links to anchors of the same page (checked by MkDocs after the build).
+Raw HTML is passed through as Python-Markdown did; story.py has already rejected everything dangerous,
+and cmark-gfm's tag filter disarms <script>, <iframe>, <style> and the like once more.
+
+Knows nothing of MkDocs: the adapter (hooks/site.py) puts the result into the page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import cmarkgfm
+from cmarkgfm.cmark import Options
+from markdown.extensions.toc import nest_toc_tokens, slugify, strip_tags, unique
+
+# UNSAFE keeps harmless inline HTML such as <sup> (story.py rejects the dangerous kind); the tag filter of
+# the GitHub extensions escapes what must never run anyway.
+OPTIONS = Options.CMARK_OPT_UNSAFE
+HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+ID = re.compile(r"""\sid=["']([^"']+)["']""")
+SAME_PAGE_LINK = re.compile(r"""<a href="#([^"]+)\"""")
+
+
+@dataclass
+class StoryHtml:
+    html: str
+    toc_tokens: list[dict] = field(default_factory=list)  # nested, as Python-Markdown's toc extension gives them
+    anchor_ids: set[str] = field(default_factory=set)  # ids a link may point to
+    same_page_anchors: dict[str, str] = field(default_factory=dict)  # anchor -> the link as written
+
+
+def render(markdown_text: str) -> StoryHtml:
+    body = cmarkgfm.github_flavored_markdown_to_html(markdown_text, options=OPTIONS)
+    used_ids = set(ID.findall(body))
+    counters: dict[str, int] = {}
+    tokens: list[dict] = []
+
+    def heading(match: re.Match) -> str:
+        level, inner = int(match.group(1)), match.group(2)
+        name = strip_tags(inner)
+        anchor = unique(slugify(html.unescape(name), "-"), used_ids, counters)
+        tokens.append({"level": level, "id": anchor, "name": name, "html": inner, "data-toc-label": ""})
+        return f'<h{level} id="{anchor}">{inner}</h{level}>'
+
+    body = HEADING.sub(heading, body)
+    links = {html.unescape(anchor): "#" + html.unescape(anchor) for anchor in SAME_PAGE_LINK.findall(body)}
+    return StoryHtml(html=body, toc_tokens=nest_toc_tokens(tokens), anchor_ids=used_ids, same_page_anchors=links)
