@@ -11,6 +11,7 @@ import glob
 import gzip
 import json
 import os
+import subprocess
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,6 +20,8 @@ import corpus
 from conftest import build_site
 from browser import CHROMIUM, Traffic, chromium as launch_chromium
 from static_server import serve
+
+from pagefind.service import get_executable
 
 from kleinstadt.search import SearchIndexError, build_search_index
 
@@ -146,6 +149,27 @@ def test_index_error_is_german_when_no_page_is_marked(tmp_path, pages):
 
     assert build_search_index(str(tmp_path), Log()) is None  # the build logs it; strict mode then stops
     assert len(logged) == 1 and "keine Seite" in logged[0]
+
+
+def test_index_chunks_are_half_pagefinds_default_size(tmp_path):
+    """kleinstadt/search.py asks Pagefind (pinned) for chunks of 10,000 entries instead of 20,000, so a query
+    loads less: the same page gives (about) twice as many chunks as with Pagefind's default."""
+    words = " ".join(f"wort{index}" for index in range(15000))
+    (tmp_path / "geschichten" / "lang").mkdir(parents=True)
+    (tmp_path / "geschichten" / "lang" / "index.html").write_text(
+        f"<html lang='de'><body><article data-pagefind-body><h1>Lang</h1><p>{words}</p></article></body></html>",
+        encoding="utf-8")
+
+    def chunks(output: str) -> int:
+        return len(glob.glob(os.path.join(output, "index", "*.pf_index")))
+
+    build_search_index(str(tmp_path))
+    ours = chunks(str(tmp_path / "pagefind"))
+    default = tmp_path / "default"
+    subprocess.run([str(get_executable()), "--site", str(tmp_path), "--output-path", str(default),
+                    "--glob", "geschichten/*/index.html"], check=True, capture_output=True,
+                   env={k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")})
+    assert ours >= 1.5 * chunks(str(default)) >= 3
 
 
 # --- in the browser ------------------------------------------------------------------------------

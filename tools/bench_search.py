@@ -11,9 +11,9 @@ On a built site, it
     python tools/bench_search.py --site site     # an already built site
     bench_search.run(workdir=folder)              # from `make bench` (tools/bench.py)
 
-Targets: first query <= 250 KB, each further query of one word <= 60 KB (queries of several words load
-one index chunk per word and are reported beside it), indexing <= 0.5 ms per story. Opening the filters
-(their counts need every filter file once) is reported too.
+Targets: first query <= 250 KB, each further query <= 60 KB (of one word or several: each word loads one
+index chunk, which kleinstadt/search.py keeps at half Pagefind's default size), indexing <= 0.5 ms per
+story. Opening the filters (their counts need every filter file once) is reported too.
 The exit status is 0 even when a target is missed: the figures are what matters; they are printed.
 """
 
@@ -146,17 +146,15 @@ def run(root: str | None = None, *, workdir: str | None = None, stories: int = 1
     site_dir = _site_dir(root)
     indexing = measure_indexing(site_dir)
     transfer = measure_transfer(site_dir)
-    # The target is for a query of one word; queries of several words load one index chunk per word
-    # and are reported beside it.
-    single = [q["kb"] for q in transfer["further_queries"] if " " not in q["query"]]
-    further_max = max(single, default=0.0)
+    # The target holds for every further query, of one word or several (each word loads its own chunk).
+    further_max = max((q["kb"] for q in transfer["further_queries"]), default=0.0)
     figures = {
         "indexing": indexing,
         "transfer": transfer,
         "targets": {
             "first_query_kb": [transfer["first_query"]["kb"], TARGET_FIRST_KB,
                                transfer["first_query"]["kb"] <= TARGET_FIRST_KB],
-            "further_query_kb_max_one_word": [further_max, TARGET_FURTHER_KB, further_max <= TARGET_FURTHER_KB],
+            "further_query_kb_max": [further_max, TARGET_FURTHER_KB, further_max <= TARGET_FURTHER_KB],
             "ms_per_story": [indexing["ms_per_story"], TARGET_MS_PER_STORY,
                              indexing["ms_per_story"] <= TARGET_MS_PER_STORY],
             "no_search_asset_on_page_view": [len(transfer["home_page_search_assets"]), 0,
