@@ -315,6 +315,21 @@ def test_a_page_view_fetches_no_search_asset(page, server):
 
 
 @pytest.mark.browser
+def test_typing_fetches_index_chunks_early_but_excerpts_only_when_typing_pauses(page, server):
+    page.goto(server + "suche/", wait_until="networkidle")
+    mark = page.traffic.mark()
+    page.locator("#ksg-search-q").press_sequentially("Bibliothek", delay=200)  # a slow typist on a phone
+    page.wait_for_timeout(300)  # still shorter than the pause that starts a search
+    typed = [url for url, _ in page.traffic.since(mark)]
+    assert any(url.endswith(".pf_index") for url in typed)  # the words' index chunks are on their way
+    assert not any(url.endswith(".pf_fragment") for url in typed)  # but no result has been fetched yet
+    _wait_for_results(page)
+    assert "Das Wohnzimmer der Stadt" in _titles(page)
+    fragments = [url for url, _ in page.traffic.since(mark) if url.endswith(".pf_fragment")]
+    assert 0 < len(fragments) <= 5
+
+
+@pytest.mark.browser
 def test_header_field_shortcut_and_submit_lead_to_the_search_page(page, server):
     page.goto(server + "orte/altdorf/")
     page.keyboard.press("/")

@@ -15,13 +15,18 @@ const panel = form.querySelector("[data-ksg-search-options]"); // filters and so
 const FIELDS = ["q", ...filterSelects.map((select) => select.name), "sortierung"];
 // Five results at a time: each costs its fragment (some 5 KB, the whole text for the excerpt).
 const PAGE_SIZE = 5;
-const TYPING_DELAY = 250; // ms without a key press before a typed query is searched
+// While a reader types, the index chunks for the words so far are fetched early (PRELOAD_DELAY); results,
+// whose excerpts cost one fragment each, only once typing pauses (TYPING_DELAY) or the form is sent. So a
+// slowly typed "Bibliothek" does not fetch five fragments for "Bib", "Bibli" and "Biblio" on the way.
+const PRELOAD_DELAY = 150; // ms
+const TYPING_DELAY = 500; // ms without a key press before a typed query is searched
 
 let pagefind = null; // the Pagefind module, once loaded
 let latest = 0; // number of the newest search; answers to older ones are dropped
 let shown = []; // results of the current search
 let shownCount = 0;
 let typingTimer = 0;
+let preloadTimer = 0;
 let filtersLoaded = false; // Pagefind's filter files, needed for the counts only
 
 // --- state: the form <-> the URL ---------------------------------------------------------------
@@ -282,6 +287,11 @@ form.addEventListener("submit", (event) => {
 
 input.addEventListener("input", () => {
   window.clearTimeout(typingTimer);
+  window.clearTimeout(preloadTimer);
+  preloadTimer = window.setTimeout(() => {
+    const term = input.value.trim();
+    if (term) loadPagefind().then((engine) => engine.preload(term)).catch(() => {}); // search() reports failures
+  }, PRELOAD_DELAY);
   typingTimer = window.setTimeout(() => {
     const state = stateFromForm();
     remember(state, false);
