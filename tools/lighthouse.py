@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from urllib.parse import urljoin
 
 from static_server import serve
 
@@ -37,7 +38,8 @@ def newest_story(site_dir: str) -> str:
     match = re.search(r'class="ksg-card__title"><a href="([^"]+)"', html)
     if not match:
         raise SystemExit("Keine Geschichte in site/geschichten/ gefunden: Erst `make build` ausführen.")
-    return "geschichten/" + match.group(1).lstrip("./")
+    # The link is relative to the list's own address, /geschichten/.
+    return urljoin("/geschichten/", match.group(1)).lstrip("/")
 
 
 def run(site_dir: str, url: str, out_dir: str) -> dict:
