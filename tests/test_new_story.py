@@ -121,6 +121,22 @@ def test_placeholders_are_refused_once_the_story_goes_to_review(site):
     assert "draft" in problem.hint
 
 
+def test_a_filled_in_story_can_go_to_review(site):
+    """Only placeholders in the text and the values count; the front matter's comments may name them."""
+    path = create(site)
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    filled = text.replace(PLACEHOLDER, "Ausgefüllt").replace("status: draft", "status: review")
+    filled = filled.replace("title:", f"# Kein {PLACEHOLDER} mehr, sagt dieser Kommentar.\ntitle:", 1)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(filled)
+    assert [p.format() for p in site.check().problems.sorted()] == []
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(f"\n## {PLACEHOLDER}\n")  # a heading in the body is text, not a comment
+    problems = site.check().problems.sorted()
+    assert len(problems) == 1 and problems[0].line == filled.count("\n") + 2
+
+
 def test_asks_in_german_and_asks_again_after_a_wrong_answer(site):
     answers = "Das Fest im Park\nAltdorrf\naltdorf\n9\n5\n\n"  # wrong town, wrong pillar, default team
     result = subprocess.run([sys.executable, os.path.join(REPO, "tools", "new_story.py"), "--root", site.root],

@@ -159,7 +159,7 @@ sources:
 
 # Wie weit ist deine Geschichte?
 #   draft      Entwurf: Du schreibst noch. Nur in der Vorschau (make preview) zu sehen.
-#   review     Fertig: Die Redaktion prüft sie. Dann darf nirgends mehr {PLACEHOLDER} stehen.
+#   review     Fertig: Die Redaktion prüft sie. Dann darf kein Platzhalter mehr übrig sein.
 #   published  Veröffentlicht: Das stellt die Redaktion ein, nicht du.
 status: draft
 

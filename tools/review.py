@@ -23,7 +23,8 @@ import textstat
 from changes import Changes, changes
 from kleinstadt.content import Content
 from kleinstadt.preview import load_preview
-from kleinstadt.story import IMAGE_TYPES, PLACEHOLDER, Story
+from kleinstadt import frontmatter
+from kleinstadt.story import IMAGE_TYPES, PLACEHOLDER, Story, placeholder_lines
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATUS_NAMES = {"draft": "Entwurf", "review": "in Prüfung", "published": "veröffentlicht"}
@@ -136,7 +137,12 @@ def review(root: str, base: str = "main") -> tuple[Changes, list[StoryReview], C
         item.problems = [problem.format() for problem in content.problems.sorted()
                          if problem.file == path or problem.file.startswith(folder)]
         with open(os.path.join(root, path), encoding="utf-8", errors="replace") as handle:
-            item.placeholders = handle.read().count(PLACEHOLDER)
+            text = handle.read()
+        try:
+            body_line = frontmatter.split(text)[2]
+        except frontmatter.FrontMatterError:
+            body_line = 1  # make check reports the broken front matter; count every placeholder
+        item.placeholders = len(placeholder_lines(text, body_line))
         if story:
             item.readability = readability(story.body)
             item.images = image_notes(story)

@@ -81,6 +81,16 @@ class Story:
         return (-self.date.toordinal(), self.slug)
 
 
+def placeholder_lines(text: str, body_line: int) -> list[int]:
+    """Lines that still hold the placeholder of tools/new_story.py. Comments in the front matter do not
+    count: they explain the fields, are never shown, and may well name the placeholder."""
+    lines = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if PLACEHOLDER in line and not (number < body_line and line.lstrip().startswith("#")):
+            lines.append(number)
+    return lines
+
+
 def load_story(path: str, stories_root: str, taxonomy: Taxonomy, town_slugs, problems: Problems) -> Story | None:
     folder = os.path.dirname(path)
     rel = os.path.relpath(path, stories_root).replace(os.sep, "/").split("/")
@@ -128,8 +138,9 @@ def load_story(path: str, stories_root: str, taxonomy: Taxonomy, town_slugs, pro
     if status and status not in STATUSES:
         check.error("status", f"„{status}“ ist kein bekannter Status.",
                     (suggest(status, STATUSES) + " ").lstrip() + "Erlaubt sind: draft (Entwurf), review (in Prüfung), published (veröffentlicht).")
-    if status in ("review", "published") and PLACEHOLDER in text:
-        problems.add(path, text[: text.index(PLACEHOLDER)].count("\n") + 1, None,
+    left_over = placeholder_lines(text, front.body_line)
+    if status in ("review", "published") and left_over:
+        problems.add(path, left_over[0], None,
                      f"Hier steht noch „{PLACEHOLDER}“, die Geschichte ist aber schon auf „{status}“.",
                      "Ersetze jede solche Stelle durch deinen Text oder setze den Status zurück auf `draft`.")
         check.ok = False
