@@ -203,11 +203,18 @@ def test_file_not_utf8(site):
     ("Ein <span onclick=\"x()\">Klick</span>\n", "Ereignis-Attribut"),
     ("[Klick](javascript:alert(1))\n", "verbotenes Schema"),
     ("Ein <b>fetter</b> Text\n", "Rohes HTML"),
+    ("Ein <a\nhref=\"https://example.org\" onclick=\"alert(1)\">Link</a>\n", "Rohes HTML (<a>)"),  # over two lines
+    ("Ein Bild <img src=\"x.png\"\n onerror=\"alert(1)\">\n", "Rohes HTML (<img>)"),
     ("Schreib an mia@example.org\n", "E-Mail-Adresse"),
 ])
 def test_raw_html_scripts_and_contact_data(site, body, message):
     write_probe(site, VALID, "Erste Zeile.\n\n" + body)
     only(site, file=STORY, line=16, message=message)
+
+
+def test_comparisons_and_web_addresses_in_angle_brackets_are_not_html(site):
+    write_probe(site, VALID, "Mehr als 3 <5 Gäste? Es waren a < b. Siehe <https://example.org/seite>.\n")
+    assert not problems_of(site)
 
 
 def test_html_in_code_is_allowed(site):

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 COMMENT = re.compile(r"<!--.*?-->")
-TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?/?>")
+# The start of an HTML tag: its name, then a space, "/", ">" or the end of the line. A tag may go on over
+# the next lines (`<a` here, `onclick=...>` there): the start alone is raw HTML, wherever its ">" is.
+TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?=[\s/>]|$)[^>]*")
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "style", "form", "frame", "frameset", "base", "meta", "link",
                   "svg", "math"}
 EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
@@ -59,9 +61,9 @@ def scan(body: str, first_line: int) -> tuple[list[Finding], list[Link]]:
             line = COMMENT.sub("", line)
         if "<" in line:
             for match in TAG.finditer(line):
-                if match.group(0).startswith("</"):
-                    continue  # the opening tag is reported already
-                name = match.group(1).lower()
+                if match.group(1):
+                    continue  # a closing tag: the opening one is reported already
+                name = match.group(2).lower()
                 if name in DANGEROUS_TAGS:
                     findings.append(Finding(line_no, f"Der HTML-Baustein <{name}> ist in Geschichten verboten.",
                                             "Schreibe nur Markdown. Videos, Karten und Formulare bindet die Redaktion ein."))
