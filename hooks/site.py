@@ -11,6 +11,7 @@ import functools
 import json
 import logging
 import os
+import re
 import time
 
 import mkdocs_redirects.plugin
@@ -32,6 +33,7 @@ from kleinstadt.views import Listing, ListingPage, Views, build_views
 from render_pool import pool
 
 log = logging.getLogger("mkdocs.hooks.kleinstadt")
+SITE_LINK = re.compile(r'((?:href|src)=")/(?!/)')
 
 
 class FragmentCache(dict):
@@ -156,7 +158,9 @@ def on_files(files: Files, config):
 def _render_story(page, config, files) -> None:
     """Page.render for a story: its body through cmark-gfm, as on GitHub (kleinstadt/story_markdown.py)."""
     result = story_markdown.render(page.markdown)
-    page.content = result.html
+    # A link to a page of the site, written as on the site (/orte/luebz/), must also work when the site lives
+    # below a sub-path (GitHub Pages: /<repository>/): it goes up to the site root from where the story is.
+    page.content = SITE_LINK.sub(lambda m: m.group(1) + "../" * page.url.count("/"), result.html)
     page.toc = get_toc(result.toc_tokens)
     page._title_from_render = None  # the title comes from the front matter
     page.present_anchor_ids = result.anchor_ids

@@ -208,14 +208,17 @@ def test_worker_processes_build_the_same_site(site):
 def test_story_bodies_render_as_on_github_with_a_table_of_contents(site):
     """cmark-gfm renders story bodies (kleinstadt/story_markdown.py); ids, contents and anchor links still work."""
     site.story("gfm", body="Was wir brauchen:\n- Holz\n- Farbe\n\n## Wie es weiterging\n\n"
-                           "Siehe [oben](#wie-es-weiterging).\n")
-    result = site.build()
+                           "Siehe [oben](#wie-es-weiterging) und [Altdorf](/orte/altdorf/).\n\n## Ärger & Freude\n")
+    result = site.build(env={"SITE_URL": "https://example.org/kleinstadt/"})
     assert result.returncode == 0, result.stderr
     html = site.html("geschichten/gfm/")
     assert "<li>Holz</li>" in html
     assert '<h2 id="wie-es-weiterging">Wie es weiterging</h2>' in html
+    assert '<h2 id="ärger--freude">Ärger &amp; Freude</h2>' in html  # the id GitHub gives it
     toc = html[html.index('data-md-type="toc"'):]
     assert 'href="#wie-es-weiterging"' in toc[:toc.index("</nav>")]
+    # a link written as the page's address on the site works below the sub-path too
+    assert '<a href="../../orte/altdorf/">Altdorf</a>' in html
 
 
 def test_warnings_in_worker_processes_fail_the_strict_build(site):

@@ -1,5 +1,7 @@
 """Story bodies are rendered with cmark-gfm (kleinstadt/story_markdown.py): as GitHub shows them in a pull
-request, with heading ids and a table of contents as Python-Markdown's toc extension made them."""
+request, heading ids included, with a table of contents for MkDocs."""
+
+import re
 
 import markdown
 
@@ -19,26 +21,32 @@ Text.
 """
 
 
-def test_heading_ids_and_toc_are_those_of_python_markdown():
+def test_heading_ids_are_githubs_and_the_toc_is_nested_as_python_markdown_nests_it():
     ours = story_markdown.render(BODY)
-    md = markdown.Markdown(extensions=["toc"])
-    theirs = md.convert(BODY)
-    ids = lambda text: __import__("re").findall(r'<h\d id="([^"]+)"', text)
-    assert ids(ours.html) == ids(theirs) == ["uber-brucken-wege", "die-werkstatt-teil-1", "wie-es-weiterging",
-                                               "wie-es-weiterging_1"]
+    ids = re.findall(r'<h\d id="([^"]+)"', ours.html)
+    assert ids == ["über-brücken--wege", "die-werkstatt-teil-1", "wie-es-weiterging", "wie-es-weiterging-1"]
 
     def shape(tokens):
         return [(t["level"], t["id"], t["name"], shape(t["children"])) for t in tokens]
 
-    assert shape(ours.toc_tokens) == shape(md.toc_tokens)
-    assert shape(ours.toc_tokens)[0] == (2, "uber-brucken-wege", "Über Brücken &amp; Wege",
+    assert shape(ours.toc_tokens)[0] == (2, "über-brücken--wege", "Über Brücken &amp; Wege",
                                           [(3, "die-werkstatt-teil-1", "Die „Werkstatt“: Teil 1", [])])
+    md = markdown.Markdown(extensions=["toc"])
+    md.convert(BODY)
+    assert [len(t["children"]) for t in ours.toc_tokens] == [len(t["children"]) for t in md.toc_tokens]
 
 
 def test_anchors_and_links_to_them_are_collected_for_mkdocs_to_check():
-    result = story_markdown.render(BODY + '\n<span id="marke">x</span>\n\n[kaputt](#gibt-es-nicht)\n')
-    assert {"uber-brucken-wege", "wie-es-weiterging", "wie-es-weiterging_1", "marke"} <= result.anchor_ids
-    assert result.same_page_anchors == {"wie-es-weiterging": "#wie-es-weiterging", "gibt-es-nicht": "#gibt-es-nicht"}
+    result = story_markdown.render(BODY + '\n<span id="marke">x</span>\n\n[kaputt](#gibt-es-nicht) [gut](#über-brücken--wege)\n')
+    assert {"über-brücken--wege", "wie-es-weiterging", "wie-es-weiterging-1", "marke"} <= result.anchor_ids
+    assert result.same_page_anchors == {"wie-es-weiterging": "#wie-es-weiterging", "gibt-es-nicht": "#gibt-es-nicht",
+                                        "über-brücken--wege": "#über-brücken--wege"}  # decoded, as browsers match them
+
+
+def test_footnotes_work_as_on_github_and_speak_german():
+    html = story_markdown.render("Ein Satz.[^1]\n\n[^1]: Die Quelle dazu.\n").html
+    assert '<a href="#fn-1" id="fnref-1"' in html and '<li id="fn-1">' in html
+    assert "Back to" not in html and 'aria-label="Zurück zur Stelle im Text, Fußnote 1"' in html
 
 
 def test_markdown_works_as_in_a_github_preview():

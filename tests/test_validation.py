@@ -224,7 +224,21 @@ def test_html_in_code_is_allowed(site):
 
 def test_link_leaving_the_folder(site):
     write_probe(site, VALID, "Siehe [hier](../../neudorf/datei.pdf).\n")
-    only(site, file=STORY, line=14, message="aus dem Ordner der Geschichte hinaus")
+    problem = only(site, file=STORY, line=14, message="aus dem Ordner der Geschichte hinaus")
+    assert "[Text](/geschichten/kurzname/)" in problem.hint  # how to link another story instead
+
+
+def test_link_to_a_missing_anchor_names_the_headings_there_are(site):
+    write_probe(site, VALID, "Siehe [unten](#arger-uber-die-offnungszeiten).\n\n## Ärger über die Öffnungszeiten\n\n"
+                             "Und [hier](#ärger-über-die-öffnungszeiten) wie auf GitHub.\n")
+    problem = only(site, file=STORY, line=14, message="Sprungmarke „#arger-uber-die-offnungszeiten“ gibt es")
+    assert "Meintest du „#ärger-über-die-öffnungszeiten“?" in problem.hint
+
+
+def test_footnotes_and_file_names_with_spaces_are_fine(site):
+    site.write("stories/altdorf/2026-03-01-probe/mein plan.pdf", b"%PDF-1.4\n")
+    write_probe(site, VALID, "Ein Satz.[^1] Der [Plan](mein%20plan.pdf).\n\n[^1]: Die Quelle dazu.\n")
+    assert not problems_of(site)
 
 
 def test_image_without_alt_in_body(site):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -77,7 +78,7 @@ def scan(body: str, first_line: int) -> tuple[list[Finding], list[Link]]:
             for match in INLINE_LINK.finditer(line):
                 links.append(Link(line_no, match.group(3), match.group(1) == "!", match.group(2)))
             reference = REFERENCE.match(line)
-            if reference:
+            if reference and not line.lstrip().startswith("[^"):  # "[^1]: ..." is a footnote, not a link
                 links.append(Link(line_no, reference.group(1), False, ""))
         if ":" in line and "javascript:" in line.lower() and not any(l.line == line_no for l in links):
             findings.append(Finding(line_no, "Ein „javascript:“-Link ist verboten.",
@@ -103,7 +104,7 @@ def local_target(target: str) -> str | None:
     """The file part of a link that points into the repository; None for web links and anchors."""
     if not target or target.startswith("#") or SCHEME.match(target) or target.startswith("//"):
         return None
-    return target.split("#", 1)[0].split("?", 1)[0]
+    return unquote(target.split("#", 1)[0].split("?", 1)[0])  # "mein%20foto.jpg" is the file "mein foto.jpg"
 
 
 def leaves_folder(target: str) -> bool:

@@ -7,8 +7,9 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
-from . import images, markup
+from . import images, markup, story_markdown
 from .fields import SLUG, FieldChecker, open_front_matter, suggest
 from .problems import Problems
 from .sources import Source, check_sources
@@ -79,6 +80,26 @@ class Story:
     def sort_key(self) -> tuple:
         # Newest first; ties broken by slug so that every build orders the same way.
         return (-self.date.toordinal(), self.slug)
+
+
+def _check_anchors(problems: Problems, path: str, body: str, links: list[markup.Link]) -> None:
+    """Links to a place in the same story (#...) must meet a heading or another id of the rendered text.
+    MkDocs would only notice in the build, in English; here the editor learns which anchors there are."""
+    jumps = [link for link in links if link.target.startswith("#") and len(link.target) > 1]
+    if not jumps:
+        return
+    rendered = story_markdown.render(body)
+    headings = ["#" + anchor for anchor in story_markdown.heading_ids(rendered.html)]
+    for link in jumps:
+        if unquote(link.target[1:]) in rendered.anchor_ids:
+            continue
+        if headings:
+            hint = (suggest(unquote(link.target), headings) + " ").lstrip() + \
+                "Die Zwischentitel heißen als Sprungmarke: " + ", ".join(headings[:6]) + \
+                ". Wie auf GitHub: klein geschrieben, Leerzeichen werden zu Bindestrichen, Satzzeichen fallen weg."
+        else:
+            hint = "Die Geschichte hat keinen Zwischentitel, zu dem ein Link springen könnte."
+        problems.add(path, link.line, None, f"Die Sprungmarke „{link.target}“ gibt es in dieser Geschichte nicht.", hint)
 
 
 def placeholder_lines(text: str, body_line: int) -> list[int]:
@@ -157,7 +178,9 @@ def load_story(path: str, stories_root: str, taxonomy: Taxonomy, town_slugs, pro
             continue
         if markup.leaves_folder(target):
             problems.add(path, link.line, None, f"Der Pfad „{link.target}“ führt aus dem Ordner der Geschichte hinaus.",
-                         "Lege Bilder und Dateien in den Ordner der Geschichte und verlinke sie nur mit ihrem Namen.")
+                         "Lege Bilder und Dateien in den Ordner der Geschichte und verlinke sie nur mit ihrem Namen. "
+                         "Auf eine andere Geschichte oder einen Ort verlinkst du mit der Adresse auf der Seite, "
+                         "etwa [Text](/geschichten/kurzname/) oder [Lübz](/orte/luebz/).")
             check.ok = False
         elif not target.startswith("/") and not os.path.exists(os.path.join(folder, target)):
             problems.add(path, link.line, None, f"Die Datei „{target}“ gibt es im Ordner der Geschichte nicht.",
@@ -166,6 +189,7 @@ def load_story(path: str, stories_root: str, taxonomy: Taxonomy, town_slugs, pro
         elif os.path.splitext(target)[1].lower() in IMAGE_TYPES and not target.startswith("/") \
                 and not images.check_linked_image(problems, path, link.line, os.path.join(folder, target)):
             check.ok = False
+    _check_anchors(problems, path, front.body, links)
     if not check.ok or None in (title, description, created, status) or not (towns and pillars and authors and sources):
         return None
     return Story(path=path, folder=folder, slug=slug, title=title, description=description, date=created,
