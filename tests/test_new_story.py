@@ -137,6 +137,34 @@ def test_a_filled_in_story_can_go_to_review(site):
     assert len(problems) == 1 and problems[0].line == filled.count("\n") + 2
 
 
+def test_the_image_block_works_when_uncommented_as_the_comment_says(site):
+    import io
+
+    from PIL import Image
+
+    path = create(site)
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 800), (90, 140, 60)).save(buffer, "JPEG")
+    with open(os.path.join(os.path.dirname(path), "titelbild.jpg"), "wb") as handle:
+        handle.write(buffer.getvalue())
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.read().split("\n")
+    start = lines.index("# image:")
+    for index in range(start, start + 9):  # "genau zwei Zeichen: die Raute # und das Leerzeichen dahinter"
+        assert lines[index].startswith("# ")
+        lines[index] = lines[index][2:]
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines))
+    assert [p.format() for p in site.check().problems.sorted()] == []  # a draft may keep its placeholders
+    # everything filled in but the picture's alt text and credit: those are what is left to do
+    lines = [line if start <= index < start + 9 else line.replace(PLACEHOLDER, "Ausgefüllt")
+             for index, line in enumerate(lines)]
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines).replace("status: draft", "status: review"))
+    problems = site.check().problems.sorted()
+    assert [p.line for p in problems] == [start + 3]  # line of the alt text (the first one left)
+
+
 def test_asks_in_german_and_asks_again_after_a_wrong_answer(site):
     answers = "Das Fest im Park\nAltdorrf\naltdorf\n9\n5\n\n"  # wrong town, wrong pillar, default team
     result = subprocess.run([sys.executable, os.path.join(REPO, "tools", "new_story.py"), "--root", site.root],

@@ -64,10 +64,27 @@ def test_fixture_site_is_valid(site):
 
 
 def test_yaml_syntax_error_names_line(site):
-    write_probe(site, VALID.replace("title: Probe", "title: Probe\n  kaputt: [offen"))
+    write_probe(site, VALID.replace("title: Probe", "title: Probe\nthemes: [offen"))
     problem = only(site, file=STORY, message="kein gültiges YAML")
     assert problem.line in (3, 4)
     assert "Tipp" in problem.format()
+
+
+@pytest.mark.parametrize("broken, line, message, hint", [
+    ("description: Malchin gibt Geld: 5000 Euro", 3, "Doppelpunkt im Text", 'description: "Malchin gibt Geld: 5000 Euro"'),
+    ('title: "Unser "Jugendbudget" und wir"', 2, "Anführungszeichen im Text", "„…“"),
+    ("title: Probe\n\tstatus: draft", 3, "Tabulatorzeichen", "Leerzeichen"),
+    ("title Probe", 2, "fehlt der Doppelpunkt", "title: Mein Titel"),
+    ("title: Probe\n image:\n   file: bild.jpg", 3, "beginnt mit einem Leerzeichen", "Raute"),
+    ("title: @probe", 2, "nicht mit „@“ beginnen", 'title: "@probe"'),
+])
+def test_yaml_errors_are_explained_in_german(site, broken, line, message, hint):
+    front = VALID.replace("description: Ein kurzer Anreißer.", broken) if broken.startswith("description") \
+        else VALID.replace("title: Probe", broken)
+    write_probe(site, front)
+    problem = only(site, file=STORY, line=line, message=message)
+    assert hint in problem.hint
+    assert not any(word in problem.format() for word in ("mapping", "expected", "token", "found"))
 
 
 def test_missing_front_matter(site):

@@ -163,17 +163,18 @@ sources:
 #   published  Veröffentlicht: Das stellt die Redaktion ein, nicht du.
 status: draft
 
-# Ein Titelbild? Lege die Datei in diesen Ordner und lösche das # vor den Zeilen.
+# Ein Titelbild? Lege die Datei in diesen Ordner. Lösche dann am Anfang der neun Zeilen von „image:“
+# bis „parental_consent:“ genau zwei Zeichen: die Raute # und das Leerzeichen dahinter.
 # Nur Bilder, die du selbst gemacht hast oder benutzen darfst!
 # image:
 #   file: titelbild.jpg          # der Dateiname im Ordner
-#   alt: "Beschreibe in einem Satz, was auf dem Bild zu sehen ist."
-#   credit: "Mia K."             # wer das Foto gemacht hat: Vorname und Initial genügen
+#   alt: "{PLACEHOLDER}: Was ist auf dem Bild zu sehen? Ein Satz."
+#   credit: "{PLACEHOLDER}: Wer hat das Foto gemacht? Vorname und Initial genügen, etwa Mia K."
 #   license: "CC BY 4.0"         # die Lizenz; frag die Redaktion, wenn du unsicher bist
 #   people: false                # Sind Menschen zu erkennen? Dann: true
-#   consent: true                # Haben alle Erkennbaren zugestimmt? Nur dann: true
+#   consent: false               # Haben alle Erkennbaren zugestimmt? Nur dann: true
 #   minors: false                # Sind Kinder oder Jugendliche unter 18 zu erkennen? Dann: true
-#   parental_consent: true       # Haben ihre Eltern schriftlich zugestimmt? Nur dann: true
+#   parental_consent: false      # Haben ihre Eltern schriftlich zugestimmt? Nur dann: true
 ---
 
 {PLACEHOLDER}: Hier beginnt deine Geschichte. Erzähle im ersten Absatz, was passiert ist,

@@ -81,13 +81,11 @@ def load_yaml(yaml_text: str, first_line: int = 1) -> tuple[dict, dict[str, int]
         data = loader.construct_document(node) if node is not None else {}
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise FrontMatterError(
-            f"Diese Zeile lässt sich nicht lesen: Das ist kein gültiges YAML "
-            f"({error.problem or error.context}).",
-            mark.line + offset if mark else None,
-            "Prüfe Einrückung, Doppelpunkte und Anführungszeichen in dieser Zeile und der davor. "
-            "Texte mit Doppelpunkt gehören in Anführungszeichen.",
-        ) from None
+        if mark is None:
+            _, message, hint = _explain(yaml_text.split("\n"), 0)
+            raise FrontMatterError(message, None, hint) from None
+        index, message, hint = _explain(yaml_text.split("\n"), mark.line)
+        raise FrontMatterError(message, index + offset, hint) from None
     except yaml.YAMLError as error:
         raise FrontMatterError(f"Das ist kein gültiges YAML ({error}).", first_line) from None
     finally:
@@ -102,6 +100,40 @@ def load_yaml(yaml_text: str, first_line: int = 1) -> tuple[dict, dict[str, int]
     duplicates: list[tuple[str, int]] = []
     _collect_lines(node, "", lines, duplicates, offset)
     return data, lines, duplicates
+
+
+def _explain(lines: list[str], index: int) -> tuple[int, str, str]:
+    """Line (0-based), message and hint in German for a YAML error that libyaml reports at `index`.
+
+    libyaml's own words ("mapping values are not allowed in this context") help no youth editor; the
+    usual causes can be told from the lines themselves."""
+    line = lines[index] if index < len(lines) else ""
+    before = next((i for i in range(index - 1, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
+    for i in (index, before):
+        if i is not None and "\t" in lines[i]:
+            return i, "In dieser Zeile steht ein Tabulatorzeichen.", \
+                "Im Steckbrief wird nur mit Leerzeichen eingerückt: Ersetze den Tabulator durch zwei Leerzeichen."
+    if before is not None and ":" not in lines[before] and not lines[before].lstrip().startswith("-"):
+        return before, "Nach dem Feldnamen fehlt der Doppelpunkt.", "Schreibe `feld: wert`, etwa `title: Mein Titel`."
+    if line[:1] == " " and before is not None and not lines[before][:1].isspace() \
+            and not lines[before].rstrip().endswith(":"):
+        return index, "Diese Zeile beginnt mit einem Leerzeichen, gehört aber zu keinem Feld darüber.", \
+            ("Lösche die Leerzeichen am Zeilenanfang. Hast du die Raute # vor einer Zeile entfernt? Dann nimm das "
+             "Leerzeichen dahinter auch weg, damit die Zeile genau so weit eingerückt ist wie vorher.")
+    value = line.split(":", 1)[1].strip() if ":" in line else ""
+    if value.startswith('"') and value.count('"') > 2 or value.startswith("'") and value.count("'") > 2:
+        return index, "Anführungszeichen im Text beenden den Wert zu früh.", \
+            ("Nimm im Text die deutschen Anführungszeichen „…“, oder setze den Wert außen in die anderen: "
+             "title: 'Unser \"Jugendbudget\" und wir'")
+    if ": " in value or value.endswith(":"):
+        return index, "Ein Doppelpunkt im Text verwirrt den Steckbrief.", \
+            f'Setze den ganzen Text in Anführungszeichen, etwa: {line.split(":", 1)[0].strip()}: "{value}"'
+    if value[:1] in ("@", "`", "%", "*", "&", "!", "|", ">"):
+        return index, f"Ein Wert darf nicht mit „{value[0]}“ beginnen.", \
+            f'Setze den ganzen Text in Anführungszeichen, etwa: {line.split(":", 1)[0].strip()}: "{value}"'
+    return index, "Diese Zeile lässt sich nicht lesen: Das ist kein gültiges YAML.", \
+        ("Prüfe Einrückung, Doppelpunkte und Anführungszeichen in dieser Zeile und der davor. "
+         "Texte mit Doppelpunkt gehören in Anführungszeichen.")
 
 
 def _collect_lines(node, prefix: str, lines: dict[str, int], duplicates: list, offset: int) -> None:
