@@ -223,10 +223,20 @@ def test_file_not_utf8(site):
     ("Ein <a\nhref=\"https://example.org\" onclick=\"alert(1)\">Link</a>\n", "Rohes HTML (<a>)"),  # over two lines
     ("Ein Bild <img src=\"x.png\"\n onerror=\"alert(1)\">\n", "Rohes HTML (<img>)"),
     ("Schreib an mia@example.org\n", "E-Mail-Adresse"),
+    ("Schreib an mia.k (at) schule-malchin.de\n", "E-Mail-Adresse, nur anders geschrieben"),
+    ("Ruf an: 0171 2345678.\n", "Telefonnummer"),
+    ("Oder unter (03996) 12 34 56.\n", "Telefonnummer"),
+    ("Folgt @jugendclub_malchin!\n", "Profil in sozialen Medien"),
 ])
 def test_raw_html_scripts_and_contact_data(site, body, message):
     write_probe(site, VALID, "Erste Zeile.\n\n" + body)
     only(site, file=STORY, line=16, message=message)
+
+
+def test_numbers_dates_and_prices_are_no_contact_data(site):
+    write_probe(site, VALID, "Am 01.05.2026 kamen 300 Gäste, es kostete 0,5 Millionen Euro. Von 2020 bis 2025 "
+                             "wuchs die Stadt (PLZ 06618) auf 10000 Menschen.\n")
+    assert not problems_of(site)
 
 
 def test_comparisons_and_web_addresses_in_angle_brackets_are_not_html(site):

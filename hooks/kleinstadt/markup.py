@@ -21,6 +21,11 @@ BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
 INLINE_LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# Contact data written so that a filter misses it: "mia.k (at) schule.de", "0171 2345678", "@jugendclub".
+EMAIL_SPELLED = re.compile(r"[\w.+-]+\s*[(\[]\s*(?:at|ät|et)\s*[)\]]\s*[\w-]+"
+                           r"(?:\.|\s*[(\[]\s*(?:dot|punkt)\s*[)\]]\s*)[a-z]{2,}", re.IGNORECASE)
+PHONE = re.compile(r"(?<![\w,.(])\(?(?:\+49|0049|0)\s?\(?\d{2,5}\)?(?:[\s/-]?\d){4,10}(?![\d,.]\d)")
+HANDLE = re.compile(r"(?<![\w.@/])@[A-Za-z0-9_][A-Za-z0-9_.]{2,}")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -87,6 +92,17 @@ def scan(body: str, first_line: int) -> tuple[list[Finding], list[Link]]:
             for email in EMAIL.findall(line):
                 findings.append(Finding(line_no, f"Die E-Mail-Adresse „{email}“ ist Kontaktdaten.",
                                         "Zum Schutz aller Beteiligten stehen keine Kontaktdaten in Geschichten. Lösche sie."))
+            for handle in HANDLE.findall(EMAIL.sub("", line)):
+                findings.append(Finding(line_no, f"„{handle}“ sieht nach einem Profil in sozialen Medien aus.",
+                                        "Profile sind Kontaktdaten: Nenne den Verein oder die Gruppe mit Namen, ohne @."))
+        if "(" in line or "[" in line:
+            for email in EMAIL_SPELLED.findall(line):
+                findings.append(Finding(line_no, f"„{email}“ ist eine E-Mail-Adresse, nur anders geschrieben.",
+                                        "Zum Schutz aller Beteiligten stehen keine Kontaktdaten in Geschichten. Lösche sie."))
+        if "0" in line or "+" in line:
+            for phone in PHONE.findall(line):
+                findings.append(Finding(line_no, f"„{phone.strip()}“ sieht nach einer Telefonnummer aus.",
+                                        "Telefonnummern sind Kontaktdaten und stehen nicht in Geschichten. Lösche sie."))
     for link in links:
         if BAD_SCHEME.match(link.target):
             findings.append(Finding(link.line, f"Der Link „{link.target[:40]}“ nutzt ein verbotenes Schema.",
