@@ -224,9 +224,19 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+# Material's skip link: written outside every template block, only on pages with a table of contents,
+# and pointing at the first h2. overrides/main.html writes one on every page, to the start of the content.
+_MATERIAL_SKIP = re.compile(r'(<div data-md-component="skip">)\s*<a href="[^"]*" class="md-skip">.*?</a>\s*(</div>)', re.S)
+
+
+def one_skip_link(html: str) -> str:
+    """Drops Material's skip link, so that the page keeps only the one of overrides/main.html."""
+    return _MATERIAL_SKIP.sub(r"\1\2", html, count=1)
+
+
 def on_post_page(output, page, config):
     """Content-Security-Policy with the hashes of the page's inline scripts; rel="noopener" on external links."""
-    return security.harden(output, config.site_url)
+    return security.harden(one_skip_link(output), config.site_url)
 
 
 def on_post_template(output, template_name, config):

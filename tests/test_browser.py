@@ -234,6 +234,28 @@ def test_keyboard_reaches_main_links_with_visible_focus(name, built, server, chr
     assert invisible == [], f"Ohne sichtbaren Fokus: {invisible}"
 
 
+@pytest.mark.parametrize("name", ["home", "story", "search", "404"])
+def test_skip_link_comes_first_shows_on_focus_and_leads_to_the_content(name, built, server, chromium):
+    visit = Visit(chromium, server, _existing(built, name), 1280)
+    try:
+        page = visit.page
+        page.keyboard.press("Tab")
+        focus = page.evaluate("""() => { const el = document.activeElement;
+            return [el.classList.contains('md-skip'), el.textContent.trim(), el.getAttribute('href')]; }""")
+        assert focus == [True, "Zum Inhalt", "#ksg-inhalt"], focus
+        # Material fades it in on focus
+        page.wait_for_function("() => getComputedStyle(document.activeElement).opacity === '1'", timeout=3000)
+        page.keyboard.press("Enter")
+        page.wait_for_url("**#ksg-inhalt")
+        # the target holds the h1: the next Tab leaves header and navigation behind
+        assert page.evaluate("document.querySelector('#ksg-inhalt h1') !== null")
+        page.keyboard.press("Tab")
+        inside = page.evaluate("document.getElementById('ksg-inhalt').contains(document.activeElement)")
+        assert inside
+    finally:
+        visit.close()
+
+
 def test_story_page_prints_without_navigation(built, server, chromium):
     """The print stylesheet hides header, navigation, sharing and lists; the text and its sources stay."""
     visit = Visit(chromium, server, STORY, 1280)

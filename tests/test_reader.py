@@ -137,6 +137,10 @@ def test_built_site_reader_features(site):
         assert "default-src 'self'" in policy.group(1) and "unsafe-inline" not in policy.group(1).split(";")[1]
         for digest in security.inline_script_hashes(html):
             assert digest in policy.group(1), path
+        # one skip link on every page, also without a table of contents, to the content before its h1
+        assert re.findall(r'<a [^>]*class="md-skip"[^>]*>', html) == ['<a href="#ksg-inhalt" class="md-skip">'], path
+        assert html.count('id="ksg-inhalt"') == 1, path
+        assert html.index('id="ksg-inhalt"') < html.index("<h1"), path
 
     story = site.html("geschichten/eins/")
     assert '<a href="https://www.example.org/eins" rel="noopener">' in story
