@@ -227,6 +227,7 @@ def test_file_not_utf8(site):
     ("Ruf an: 0171 2345678.\n", "Telefonnummer"),
     ("Oder unter (03996) 12 34 56.\n", "Telefonnummer"),
     ("Folgt @jugendclub_malchin!\n", "Profil in sozialen Medien"),
+    ("# Noch ein Titel\n", "nur der Titel"),
 ])
 def test_raw_html_scripts_and_contact_data(site, body, message):
     write_probe(site, VALID, "Erste Zeile.\n\n" + body)
@@ -260,6 +261,19 @@ def test_link_to_a_missing_anchor_names_the_headings_there_are(site):
                              "Und [hier](#ärger-über-die-öffnungszeiten) wie auf GitHub.\n")
     problem = only(site, file=STORY, line=14, message="Sprungmarke „#arger-uber-die-offnungszeiten“ gibt es")
     assert "Meintest du „#ärger-über-die-öffnungszeiten“?" in problem.hint
+
+
+def test_town_name_instead_of_its_slug_gets_the_slug_suggested(site):
+    write_probe(site, VALID.replace("towns: [altdorf]", "towns: [Altdorf]"))
+    problem = only(site, file=STORY, field="towns[0]", message="„Altdorf“ ist als Ort unbekannt")
+    assert problem.hint.startswith("Meintest du „altdorf“? Hier steht das Kürzel")
+
+
+def test_file_names_must_match_in_case_as_on_the_server(site):
+    site.write("stories/altdorf/2026-03-01-probe/plan.pdf", b"%PDF-1.4\n")
+    write_probe(site, VALID, "Der [Plan](Plan.pdf).\n")
+    problem = only(site, file=STORY, line=14, message="„Plan.pdf“ gibt es im Ordner der Geschichte nicht")
+    assert "„plan.pdf“" in problem.hint and "Groß- und Kleinschreibung" in problem.hint
 
 
 def test_footnotes_and_file_names_with_spaces_are_fine(site):

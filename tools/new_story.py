@@ -17,17 +17,13 @@ import glob
 import os
 import sys
 
-from slugify import slugify
-
 from kleinstadt.content import today_from_environment
-from kleinstadt.fields import suggest
+from kleinstadt.fields import as_slug, suggest
 from kleinstadt.problems import Problems
 from kleinstadt.story import FOLDER, PLACEHOLDER
 from kleinstadt.taxonomy import Taxonomy, load_taxonomy
 from kleinstadt.town import load_town
 
-# python-slugify would turn "ä" into "a"; German readers expect "ae" (Lübz -> luebz, like the town files).
-GERMAN_LETTERS = [["Ä", "Ae"], ["Ö", "Oe"], ["Ü", "Ue"], ["ä", "ae"], ["ö", "oe"], ["ü", "ue"], ["ß", "ss"]]
 SLUG_MAX = 60
 TITLE_MAX = 120
 
@@ -38,7 +34,7 @@ class Abort(Exception):
 
 def story_slug(title: str) -> str:
     """Kurzname from the title: lower case, umlauts spelled out, at most 60 characters at a word boundary."""
-    return slugify(title, replacements=GERMAN_LETTERS, max_length=SLUG_MAX, word_boundary=True, save_order=True)
+    return as_slug(title, max_length=SLUG_MAX, word_boundary=True, save_order=True)
 
 
 def known_towns(root: str, taxonomy: Taxonomy) -> dict[str, str]:

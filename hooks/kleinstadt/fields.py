@@ -9,6 +9,8 @@ import datetime as dt
 import difflib
 import re
 
+from slugify import slugify
+
 from .frontmatter import FrontMatter, FrontMatterError, InvalidDate, as_date, parse
 from .problems import Problems
 from .text import read_text
@@ -35,6 +37,15 @@ def type_name(value) -> str:
         if isinstance(value, kind):
             return name
     return "leer" if value is None else type(value).__name__
+
+
+# python-slugify would turn "ä" into "a"; German readers expect "ae" (Lübz -> luebz, like the town files).
+GERMAN_LETTERS = [["Ä", "Ae"], ["Ö", "Oe"], ["Ü", "Ue"], ["ä", "ae"], ["ö", "oe"], ["ü", "ue"], ["ß", "ss"]]
+
+
+def as_slug(text: str, **options) -> str:
+    """The Kurzname of a name or title: lower case, umlauts spelled out (Lübz -> luebz)."""
+    return slugify(text, replacements=GERMAN_LETTERS, **options)
 
 
 def suggest(word: str, choices) -> str:
@@ -205,7 +216,9 @@ class FieldChecker:
         for index, value in enumerate(values):
             item_key = f"{name}[{index}]"
             if value not in known:
-                hint = suggest(value, known) or f"Bekannt sind: {', '.join(sorted(known))}."
+                slug = as_slug(value)
+                hint = (f"Meintest du „{slug}“? Hier steht das Kürzel, nicht der Name." if slug in known
+                        else suggest(value, known)) or f"Bekannt sind: {', '.join(sorted(known))}."
                 self.error(item_key if item_key in self.lines else name, f"„{value}“ ist {what} unbekannt.", hint)
             elif value in result:
                 self.error(name, f"„{value}“ steht doppelt in der Liste.", "Lass die Wiederholung weg.")

@@ -16,6 +16,7 @@ TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?=[\s/>]|$)[^>]*")
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "style", "form", "frame", "frameset", "base", "meta", "link",
                   "svg", "math"}
 EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+TOP_HEADING = re.compile(r"^\s{0,3}#(?:\s|$)")  # "# Titel": the page has its h1 already, the story's title
 BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
 # [text](target "title") and ![alt](target); reference definitions: [id]: target
 INLINE_LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
@@ -61,6 +62,9 @@ def scan(body: str, first_line: int) -> tuple[list[Finding], list[Link]]:
         # Most lines are plain prose: each pattern runs only where its first character occurs, which
         # made checking 10,000 stories several seconds faster.
         line = raw
+        if "#" in line[:4] and TOP_HEADING.match(line):
+            findings.append(Finding(line_no, "Eine Überschrift mit einer Raute (# …) hat auf der Seite nur der Titel.",
+                                    "Zwischentitel beginnen mit zwei Rauten: ## Zwischentitel"))
         if "`" in line:
             line = CODE_SPAN.sub("", line)
         if "<!--" in line:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote
@@ -102,6 +103,25 @@ def _check_anchors(problems: Problems, path: str, body: str, links: list[markup.
         problems.add(path, link.line, None, f"Die Sprungmarke „{link.target}“ gibt es in dieser Geschichte nicht.", hint)
 
 
+def file_in_folder(folder: str, relative: str) -> str | None:
+    """The file's path as it is spelled on disk, matched ignoring case; None when there is none.
+
+    On Windows and macOS "Titelbild.jpg" opens "titelbild.jpg", on the Linux server it does not: only a
+    result equal to `relative` is the same file everywhere."""
+    spelled, current = [], folder
+    for part in posixpath.normpath(relative).split("/"):
+        try:
+            names = os.listdir(current)
+        except OSError:
+            return None
+        match = part if part in names else next((name for name in names if name.lower() == part.lower()), None)
+        if match is None:
+            return None
+        spelled.append(match)
+        current = os.path.join(current, match)
+    return "/".join(spelled) if os.path.isfile(current) else None
+
+
 def placeholder_lines(text: str, body_line: int) -> list[int]:
     """Lines that still hold the placeholder of tools/new_story.py. Comments in the front matter do not
     count: they explain the fields, are never shown, and may well name the placeholder."""
@@ -182,9 +202,11 @@ def load_story(path: str, stories_root: str, taxonomy: Taxonomy, town_slugs, pro
                          "Auf eine andere Geschichte oder einen Ort verlinkst du mit der Adresse auf der Seite, "
                          "etwa [Text](/geschichten/kurzname/) oder [Lübz](/orte/luebz/).")
             check.ok = False
-        elif not target.startswith("/") and not os.path.exists(os.path.join(folder, target)):
+        elif not target.startswith("/") and file_in_folder(folder, target) != posixpath.normpath(target):
+            found = file_in_folder(folder, target)
             problems.add(path, link.line, None, f"Die Datei „{target}“ gibt es im Ordner der Geschichte nicht.",
-                         "Prüfe den Dateinamen (Groß- und Kleinschreibung zählt) oder lege die Datei dazu.")
+                         f"Im Ordner heißt sie „{found}“: Groß- und Kleinschreibung zählt (auf dem Server immer)."
+                         if found else "Prüfe den Dateinamen (Groß- und Kleinschreibung zählt) oder lege die Datei dazu.")
             check.ok = False
         elif os.path.splitext(target)[1].lower() in IMAGE_TYPES and not target.startswith("/") \
                 and not images.check_linked_image(problems, path, link.line, os.path.join(folder, target)):
@@ -246,9 +268,11 @@ def _image(check: FieldChecker, data: dict, folder: str) -> StoryImage | None:
     if os.path.splitext(file)[1].lower() not in IMAGE_TYPES:
         check.error("image.file", f"„{file}“ ist kein erlaubtes Bildformat.", "Erlaubt sind JPEG, PNG und WebP.")
         return None
-    if not os.path.isfile(path):
+    found = file_in_folder(folder, file)
+    if found != file:
         check.error("image.file", f"Das Bild „{file}“ fehlt im Ordner der Geschichte.",
-                    "Lege die Bilddatei neben index.md oder korrigiere den Dateinamen.")
+                    f"Im Ordner heißt es „{found}“: Groß- und Kleinschreibung zählt (auf dem Server immer)."
+                    if found else "Lege die Bilddatei neben index.md oder korrigiere den Dateinamen.")
         return None
     if images.check_story_image(check, path, hero=True) is None:  # format by content, size, pixels, width
         return None
