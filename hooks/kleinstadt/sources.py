@@ -18,9 +18,12 @@ class Source:
     url: str | None = None
 
     def citation(self) -> str:
-        """German citation line: Herausgeber (Jahr): Titel, S. N."""
+        """German citation line: Herausgeber (Jahr): Titel, S. N.
+
+        A title that only repeats the publisher (a town's website, "Stadt Glashütte") is named once.
+        """
         text = self.title
-        if self.publisher:
+        if self.publisher and " ".join(self.publisher.split()).casefold() != " ".join(self.title.split()).casefold():
             text = f"{self.publisher}{f' ({self.year})' if self.year else ''}: {text}"
         elif self.year:
             text = f"{text} ({self.year})"
