@@ -161,7 +161,32 @@ def test_built_site_reader_features(site):
     assert "seestadt" not in re.search(r"<svg class=\"ksg-map__svg\".*?</svg>", region, re.S).group(0)
     town = site.html("orte/altdorf/")
     assert "ksg-map--small" in town and "ksg-map__town--current" in town
+    caption = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", re.search(r"<figcaption>.*?</figcaption>", town, re.S).group(0)))
+    assert caption == "Lage von Altdorf in Thüringen; der andere Punkt ist Neudorf."
+    assert re.search(r"<figcaption>Lage von Seestadt in [^;<]+\.</figcaption>", site.html("orte/seestadt/"))
 
     with open(os.path.join(site_dir, "404.html"), encoding="utf-8") as handle:
         missing = handle.read()
     assert "Diese Seite gibt es nicht" in missing and "Impressum" in missing and "Datenschutz" in missing
+
+
+def test_town_map_caption_counts_the_other_towns(site):
+    site.write("towns/mitteldorf.md", """---
+name: Mitteldorf
+state: DE-TH
+district: Testkreis
+ags: "16000004"
+coordinates:
+  lat: 50.9
+  lon: 11.0
+sources:
+  - title: Testquelle
+---
+
+Mitteldorf ist eine dritte erfundene Stadt in Thüringen.
+""")
+    result = site.build()
+    assert result.returncode == 0, result.stderr[-3000:]
+    caption = re.search(r"<figcaption>.*?</figcaption>", site.html("orte/neudorf/"), re.S).group(0)
+    caption = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", caption))
+    assert caption == "Lage von Neudorf in Thüringen; die anderen Punkte sind Altdorf und Mitteldorf."
