@@ -141,6 +141,12 @@ def test_built_site_reader_features(site):
         assert re.findall(r'<a [^>]*class="md-skip"[^>]*>', html) == ['<a href="#ksg-inhalt" class="md-skip">'], path
         assert html.count('id="ksg-inhalt"') == 1, path
         assert html.index('id="ksg-inhalt"') < html.index("<h1"), path
+        # the logo is decoration inside links that are named in German by their aria-label
+        assert 'alt="logo"' not in html, path
+        logos = re.findall(r'<a [^>]*class="md-[a-z]+__button md-logo"[^>]*>\s*<img [^>]*>', html)
+        assert logos, path
+        for logo in logos:
+            assert 'aria-label="Kleinstadtgeschichten"' in logo and 'alt=""' in logo, (path, logo)
 
     story = site.html("geschichten/eins/")
     assert '<a href="https://www.example.org/eins" rel="noopener">' in story
