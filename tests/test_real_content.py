@@ -56,3 +56,15 @@ def test_no_sentence_of_the_study_is_copied():
                 copied.append(f"{os.path.relpath(path, REPO)}: {' '.join(words[i:i + size])}")
                 break
     assert not copied, "\n".join(copied)
+
+
+def test_town_fact_sources_are_plain_source_names():
+    """The town page prints them in brackets: no brackets inside, no notes from the research."""
+    from kleinstadt.content import load_content
+
+    towns = load_content(REPO).towns.values()
+    assert towns
+    for town in towns:
+        for source in (town.population_source, town.area_source):
+            if source:
+                assert "(" not in source and "Kopie" not in source and "nennt" not in source, (town.slug, source)
