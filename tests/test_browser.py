@@ -39,6 +39,7 @@ PAGES = {
     "pillar": "pfeiler/jugend/",
     "region": "regionen/thueringen/",
     "theme": "themen/jugend/",
+    "all stories": "geschichten/",
     "search": "suche/",
     "404": "gibt-es-nicht/",
 }

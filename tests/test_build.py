@@ -116,6 +116,26 @@ def test_index_pages_are_newest_first_and_paginated(built):
     assert "Seite 2 von 3" in pages[1][1]
 
 
+def _headings(html: str) -> list[tuple[int, str]]:
+    content = html[html.index('id="ksg-inhalt"'):html.index("<footer")]  # the content column
+    return [(int(level), " ".join(re.sub(r"<[^>]+>", "", text).split()))
+            for level, text in re.findall(r"<h([1-6])[^>]*>(.*?)</h\1>", content, re.S)]
+
+
+@pytest.mark.parametrize("url", ["geschichten/", "geschichten/seite/2/", "pfeiler/jugend/", "regionen/thueringen/",
+                                 "themen/jugend/", "orte/altdorf/", "orte/altdorf/seite/2/"])
+def test_index_headings_are_in_order_and_never_repeat_the_title(built, url):
+    headings = _headings(built.html(url, built.site_dir))
+    assert headings[0][0] == 1 and [level for level, _ in headings].count(1) == 1, headings
+    for (before, _), (after, _) in zip(headings, headings[1:]):
+        assert after <= before + 1, headings  # no level skipped
+    title = headings[0][1]
+    assert all(text != title for _, text in headings[1:]), headings
+    if url.startswith("geschichten/"):
+        # the list of all stories is the page itself: the cards follow the h1 directly
+        assert title.startswith("Alle Geschichten") and headings[1][0] == 2 and "Geschichten" not in headings[1][1]
+
+
 def test_pagination_links_resolve(built):
     for rel, html in all_html(built.site_dir).items():
         base = "/" + os.path.dirname(rel) + "/"
