@@ -160,6 +160,9 @@ def test_preview_tool_builds_the_branch_changes(repo):
     _, _, result = bench_preview.time_preview(repo.root, site_dir)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert "1 geänderten Geschichte" in result.stdout
+    # only what a youth editor needs: no MkDocs progress notes, no notice about MkDocs 2, all German
+    output = result.stdout + result.stderr
+    assert "INFO" not in output and "MkDocs" not in output and "Material" not in output, output[-2000:]
     assert os.path.isdir(os.path.join(site_dir, "geschichten", "im-park"))
     assert not os.path.exists(os.path.join(site_dir, "geschichten", "am-fluss"))
     with open(os.path.join(site_dir, "geschichten", "im-park", "index.html"), encoding="utf-8") as handle:

@@ -16,16 +16,21 @@ import tempfile
 import time
 
 
-def build(config: str = "mkdocs.yml", site_dir: str = "site", extra_env: dict | None = None) -> int:
+def build(config: str = "mkdocs.yml", site_dir: str = "site", extra_env: dict | None = None,
+          quiet: bool = False) -> int:
+    """Build into a fresh folder beside `site_dir`, then swap. `quiet` shows only warnings and errors
+    (`make preview`: a youth editor needs MkDocs' progress notes no more than its notice about MkDocs 2)."""
     config = os.path.abspath(config)
     site_dir = os.path.abspath(site_dir)
     parent = os.path.dirname(site_dir)
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".site-neu-", dir=parent)
     env = dict(os.environ, **(extra_env or {}))
+    if quiet:
+        env.setdefault("NO_MKDOCS_2_WARNING", "1")
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", config,
-                             "--site-dir", staging], env=env)
+                             "--site-dir", staging] + (["--quiet"] if quiet else []), env=env)
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         print("\nDer Bau ist fehlgeschlagen. Die bisherige Seite in "

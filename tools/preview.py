@@ -79,7 +79,7 @@ def serve(root: str, site_dir: str, found: Changes, port: int, seen: dict[str, f
             if now != seen:
                 seen = now
                 print("\nÄnderung gesehen, baue neu …")
-                site_build.build(os.path.join(root, "mkdocs.yml"), site_dir, preview_environment(found))
+                site_build.build(os.path.join(root, "mkdocs.yml"), site_dir, preview_environment(found), quiet=True)
     except KeyboardInterrupt:
         print("\nVorschau beendet.")
     finally:
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
               "\nEine neue Geschichte beginnst du mit `make story`. Die ganze Seite zeigt `make serve` "
               "(das dauert länger).")
         return 0
-    code = site_build.build(os.path.join(root, "mkdocs.yml"), site_dir, preview_environment(found))
+    code = site_build.build(os.path.join(root, "mkdocs.yml"), site_dir, preview_environment(found), quiet=True)
     if code != 0:
         print("Die Vorschau konnte nicht gebaut werden. Starte `make check`: Es zeigt dir, was zu tun ist.",
               file=sys.stderr)
