@@ -61,6 +61,14 @@ Ein **Fest** an der [Brücke](https://example.org/bruecke), geplant vom Jugendpa
 ## Wie es begann
 
 Mit Mut & Ideen: ![Skizze der Brücke](skizze.png)
+
+| Jahr | Gäste |
+|---|---|
+| 2025 | 300 |
+
+Geplant war das seit Langem.[^1] Mehr dazu [weiter oben](#wie-es-begann).
+
+[^1]: So steht es im Protokoll des Jugendparlaments.
 """)
     site.write("stories/altdorf/2026-03-01-brueckenfest/bruecke.png", _png(1200, 675))  # title images: >= 1200 px
     site.write("stories/altdorf/2026-03-01-brueckenfest/skizze.png", _png())
