@@ -105,15 +105,49 @@ def test_edition_pages_home_and_story_note(site):
     assert result.returncode == 0, result.stderr
     page = site.html("ausgaben/2026-1/")
     assert "<h1>Ausgabe 2026/1</h1>" in page and "Ein Editorial über Altdorf." in page
-    assert page.index("Geschichte zweite") < page.index("Geschichte erste")
+    # Town by town under a heading each, Altdorf before Seestadt, whatever the order in the file.
+    altdorf = page.index('<h3 id="ksg-edition-altdorf"><a href="../../orte/altdorf/">Altdorf</a></h3>')
+    seestadt = page.index('<h3 id="ksg-edition-seestadt"><a href="../../orte/seestadt/">Seestadt</a></h3>')
+    assert altdorf < page.index("Geschichte erste") < seestadt < page.index("Geschichte zweite")
     overview = site.html("ausgaben/")
     assert 'href="2026-1/"' in overview and "2026/2" not in overview
     home = site.html("")
     assert "Aktuelle Ausgabe" in home and 'href="ausgaben/2026-1/"' in home
+    block = home[home.index('id="ksg-home-edition"'):home.index('id="ksg-home-pillars"')]
+    assert block.index("Geschichte zweite") < block.index("Geschichte erste")  # newest first
     story = site.html("geschichten/erste/")
     assert 'Erschienen in <a href="../../ausgaben/2026-1/">Ausgabe 2026/1</a>' in story
     import os
     assert not os.path.exists(os.path.join(site.root, "site", "ausgaben", "2026-2"))
+
+
+def test_edition_by_town_and_highlights_from_different_towns(site):
+    site.story("a-alt", date=dt.date(2026, 3, 1))
+    site.story("a-mitte", date=dt.date(2026, 4, 20))
+    site.story("a-neu", date=dt.date(2026, 5, 1))
+    site.story("s-eins", date=dt.date(2026, 4, 10), towns=("seestadt",))
+    site.story("n-eins", date=dt.date(2026, 3, 15), towns=("neudorf", "altdorf"))  # filed under its first town
+    site.write(EDITION, edition_text(stories=("s-eins", "a-alt", "n-eins", "a-neu", "a-mitte")))
+    content = site.check()
+    assert not content.problems, content.problems.report()
+    [edition] = list(content.editions)
+    sections = edition.by_town(content.stories, content.towns)
+    assert [(town.name, [s.slug for s in stories]) for town, stories in sections] == [
+        ("Altdorf", ["a-neu", "a-mitte", "a-alt"]), ("Neudorf", ["n-eins"]), ("Seestadt", ["s-eins"])]
+    # The newest three, each from another town: the second-newest (Altdorf again) gives way.
+    assert [s.slug for s in edition.highlights(content.stories)] == ["a-neu", "s-eins", "n-eins"]
+    # Fewer towns than places: the newest of the rest fills up.
+    shown = [s for s in content.stories if s.slug != "n-eins"]
+    assert [s.slug for s in edition.highlights(shown)] == ["a-neu", "a-mitte", "s-eins"]
+    assert edition.by_town([], content.towns) == [] and edition.highlights([]) == []
+
+
+def test_towns_sort_as_in_a_german_index():
+    from kleinstadt.text import german_sort_key
+
+    names = ["Zwickau", "Übigau", "Frohburg", "Fürstenberg/Havel", "Aue", "ölsnitz"]
+    assert sorted(names, key=german_sort_key) == ["Aue", "Frohburg", "Fürstenberg/Havel", "ölsnitz", "Übigau",
+                                                  "Zwickau"]
 
 
 def test_future_edition_shows_in_the_preview_marked(site):

@@ -49,6 +49,7 @@ a { color: inherit; text-decoration: none; }
 .toc ol { list-style: none; padding: 0; margin: 0; }
 .toc li { margin: 0 0 2mm; font-size: 10pt; }
 .toc li .town { color: #555; font-size: 9pt; }
+.toc li.group { font-weight: 700; font-size: 10.5pt; margin: 4mm 0 1.5mm; color: #1f5e4e; break-after: avoid; }
 .toc a::after { content: leader(". ") target-counter(attr(href), page); }
 .editorial { break-before: page; }
 .story { break-before: page; }
@@ -78,7 +79,9 @@ def edition_html(content, edition) -> str:
 
     e = html.escape
     taxonomy = content.taxonomy
-    stories = [s for s in edition.stories if s.is_public(content.today)]
+    # Town by town, as on the edition's page (Edition.by_town): towns alphabetically, the newest story first.
+    sections = edition.by_town(content.visible_stories(), content.towns)
+    stories = [story for _, town_stories in sections for story in town_stories]
     site = os.environ.get("SITE_URL", "").rstrip("/")  # the published address, as in the build
     parts = [f"<!doctype html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>{e(edition.title)} – "
              f"Kleinstadtgeschichten</title><meta name=\"author\" content=\"{e(PUBLISHER)}\">"
@@ -92,9 +95,11 @@ def edition_html(content, edition) -> str:
              "„Resiliente Kleinstädte“ (2025)</div></section>",
              "<nav class=\"toc\"><h1>Inhalt</h1><ol>",
              "<li><a href=\"#editorial\">Editorial</a></li>"]
-    for story in stories:
-        towns = ", ".join(content.towns[t].name for t in story.towns)
-        parts.append(f"<li><a href=\"#{e(story.slug)}\">{e(story.title)}</a><br><span class=\"town\">{e(towns)}</span></li>")
+    for town, town_stories in sections:
+        parts.append(f"<li class=\"group\">{e(town.name)}</li>")
+        for story in town_stories:
+            towns = ", ".join(content.towns[t].name for t in story.towns)
+            parts.append(f"<li><a href=\"#{e(story.slug)}\">{e(story.title)}</a><br><span class=\"town\">{e(towns)}</span></li>")
     parts.append("</ol></nav>")
     parts.append(f"<section class=\"editorial\" id=\"editorial\"><h1>Editorial</h1>{_markdown(edition.body)}</section>")
     for story in stories:

@@ -3,6 +3,9 @@
 An edition has a number such as "2026/1", a title, a date, its stories (slugs or paths of story
 folders) and the editorial in the body. Its address /ausgaben/2026-1/ is derived from the number
 alone, so that it never changes once published. A story appears in at most one edition.
+
+The edition page and the print edition show the stories town by town (`by_town`): towns in alphabetical
+order, the newest story first within a town, whatever the order of the list in the file.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass, field
 from .fields import FieldChecker, open_front_matter, suggest
 from .problems import Problems
 from .story import Story
+from .text import german_sort_key
 
 EDITION_KEYS = {"number", "title", "date", "stories", "description"}
 NUMBER = re.compile(r"^(\d{4})/([1-9]\d*)$")
@@ -28,7 +32,7 @@ class Edition:
     number: str  # "2026/1"
     title: str
     date: dt.date
-    stories: list[Story]  # in the order the editors chose
+    stories: list[Story]  # in the order of the file; shown town by town (by_town)
     body: str  # the editorial, Markdown
     body_line: int
     description: str = ""
@@ -54,6 +58,30 @@ class Edition:
         """The edition's stories that this build shows, in the edition's order."""
         shown = {id(story) for story in visible}
         return [story for story in self.stories if id(story) in shown]
+
+    def by_town(self, visible: list[Story], towns: dict) -> list[tuple]:
+        """The shown stories under their town, as (town, stories): towns alphabetically by name, the newest
+        story first within a town. A story about several towns stands under the first town it names."""
+        groups: dict[str, list[Story]] = {}
+        for story in self.visible_stories(visible):
+            groups.setdefault(story.towns[0], []).append(story)
+        order = sorted(groups, key=lambda slug: german_sort_key(towns[slug].name))
+        return [(towns[slug], sorted(groups[slug], key=lambda story: story.sort_key)) for slug in order]
+
+    def highlights(self, visible: list[Story], count: int = 3) -> list[Story]:
+        """The newest shown stories, each from another town (the first it names) as long as there are towns
+        left; newest first."""
+        newest = sorted(self.visible_stories(visible), key=lambda story: story.sort_key)
+        chosen: list[Story] = []
+        towns: set[str] = set()
+        for story in newest:
+            if len(chosen) < count and story.towns[0] not in towns:
+                chosen.append(story)
+                towns.add(story.towns[0])
+        for story in newest:  # fewer towns than places: the newest of the rest
+            if len(chosen) < count and story not in chosen:
+                chosen.append(story)
+        return sorted(chosen, key=lambda story: story.sort_key)
 
 
 @dataclass
