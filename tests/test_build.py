@@ -163,6 +163,18 @@ def test_story_page_shows_its_facts(built):
     assert '<html lang="de"' in html
 
 
+def test_themes_are_called_themenfelder_as_in_the_study(built):
+    overview = built.html("themen/", built.site_dir)
+    assert "<title>Themenfelder" in overview and "<h1>Themenfelder</h1>" in overview
+    nav = built.html("", built.site_dir)
+    assert re.search(r'href="themen/"[^>]*>\s*<span class="md-ellipsis">\s*Themenfelder\s*</span>', nav), nav
+    assert not re.search(r">\s*Themen\s*<", nav)
+    # geschichte-00 has one theme (kultur), geschichte-01 two (jugend, beteiligung), geschichte-02 none.
+    assert "<dt>Themenfeld</dt>" in built.html("geschichten/geschichte-00/", built.site_dir)
+    assert "<dt>Themenfelder</dt>" in built.html("geschichten/geschichte-01/", built.site_dir)
+    assert "<dt>Themen" not in built.html("geschichten/geschichte-02/", built.site_dir)
+
+
 def test_town_page_has_facts_and_stories(built):
     html = built.html("orte/altdorf/", built.site_dir)
     assert "Steckbrief" in html and "5.000" in html and "Testkreis" in html
