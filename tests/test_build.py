@@ -181,6 +181,22 @@ def test_town_page_has_facts_and_stories(built):
     assert "Geschichten aus Altdorf" in html
 
 
+def test_region_page_names_districts_as_landkreis(built):
+    html = built.html("regionen/thueringen/", built.site_dir)
+    assert "<figcaption>Lage der Orte in Thüringen</figcaption>" in html and "als Liste" not in html
+    # "Testkreis" already says what it is: no "Landkreis" in front of it.
+    assert '<a href="../../orte/altdorf/">Altdorf</a> (Testkreis)' in html
+
+
+def test_district_name_adds_landkreis_only_where_missing(site):
+    site.edit("towns/neudorf.md", "district: Testkreis", "district: Leipzig")
+    site.edit("towns/seestadt.md", "district: Küstenkreis", "district: Altmarkkreis Salzwedel")
+    towns = site.check().towns
+    assert towns["neudorf"].district_name == "Landkreis Leipzig"  # not the city of Leipzig
+    assert towns["seestadt"].district_name == "Altmarkkreis Salzwedel"
+    assert towns["altdorf"].district_name == "Testkreis"
+
+
 def test_embargo_lifts_on_its_date(site):
     site.story("mit-sperrfrist", embargo=dt.date(2026, 6, 1))
     result = site.build()

@@ -33,7 +33,7 @@ def place(town: Town, content: Content, site_url: str) -> dict:
         "geo": {"@type": "GeoCoordinates", "latitude": town.lat, "longitude": town.lon},
         "address": {"@type": "PostalAddress", "addressLocality": town.name, "addressRegion": region.name,
                     "addressCountry": "DE"},
-        "containedInPlace": {"@type": "AdministrativeArea", "name": town.district},
+        "containedInPlace": {"@type": "AdministrativeArea", "name": town.district_name},
         # The official municipality key identifies the town in public statistics.
         "identifier": {"@type": "PropertyValue", "propertyID": "AGS", "value": town.ags},
     }

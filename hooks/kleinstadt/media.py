@@ -318,7 +318,7 @@ class Media:
         elif listing.kind == "ort":
             town = self.content.towns[listing.key]
             region = taxonomy.regions.get(town.state)
-            line = " · ".join(x for x in (town.district, region.name if region else "") if x)
+            line = " · ".join(x for x in (town.district_name, region.name if region else "") if x)
             pattern = 3
         elif listing.kind == "thema":
             line, pattern = "Themenfeld der Studie „Resiliente Kleinstädte“", 4

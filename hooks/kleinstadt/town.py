@@ -45,6 +45,15 @@ class Town:
     def url(self) -> str:
         return f"orte/{self.slug}/"
 
+    @property
+    def district_name(self) -> str:
+        """The district as readers know it: `district` holds the Landkreis's name ("Leipzig", "Börde"), and
+        "Frohburg (Leipzig)" would read like the city; "Landkreis Leipzig" does not. A name that already says
+        it is a district ("Altmarkkreis Salzwedel", "Landkreis Börde") stays as it is."""
+        if "kreis" in self.district.casefold():
+            return self.district
+        return f"Landkreis {self.district}"
+
 
 def load_town(path: str, taxonomy: Taxonomy, problems: Problems) -> Town | None:
     slug = os.path.splitext(os.path.basename(path))[0]
