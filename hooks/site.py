@@ -136,8 +136,9 @@ def on_files(files: Files, config):
 
     for kind, title, description in (
         ("pfeiler", "Die fünf Pfeiler", "Die fünf Pfeiler der Resilienz von Kleinstädten und ihre Geschichten."),
-        ("regionen", "Regionen", "Die fünf ostdeutschen Länder und ihre Kleinstädte."),
-        ("orte", "Orte", "Die zehn Kleinstädte der Studie mit ihren Geschichten."),
+        ("regionen", "Regionen", "Die fünf ostdeutschen Länder mit ihren Kleinstädten, der Zahl ihrer Geschichten "
+                                 "und der zuletzt erschienenen."),
+        ("orte", "Orte", "Die Kleinstädte der Studie von A bis Z, mit Land, Landkreis und Karte."),
         ("themen", "Themenfelder", "Die Themenfelder der Studie und ihre Geschichten."),
     ):
         add(f"{kind}/index.md", _front(title=title, description=description, template="overview.html"),

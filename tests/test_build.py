@@ -123,7 +123,8 @@ def _headings(html: str) -> list[tuple[int, str]]:
 
 
 @pytest.mark.parametrize("url", ["geschichten/", "geschichten/seite/2/", "pfeiler/jugend/", "regionen/thueringen/",
-                                 "themen/jugend/", "orte/altdorf/", "orte/altdorf/seite/2/"])
+                                 "themen/jugend/", "orte/altdorf/", "orte/altdorf/seite/2/", "orte/", "regionen/",
+                                 "themen/"])
 def test_index_headings_are_in_order_and_never_repeat_the_title(built, url):
     headings = _headings(built.html(url, built.site_dir))
     assert headings[0][0] == 1 and [level for level, _ in headings].count(1) == 1, headings
@@ -179,6 +180,34 @@ def test_town_page_has_facts_and_stories(built):
     html = built.html("orte/altdorf/", built.site_dir)
     assert "Steckbrief" in html and "5.000" in html and "Testkreis" in html
     assert "Geschichten aus Altdorf" in html
+
+
+def _section(html: str, start: str, end: str = "</section>") -> str:
+    begin = html.index(start)
+    return html[begin:html.index(end, begin)]
+
+
+def test_towns_and_regions_overviews_differ(built):
+    towns = built.html("orte/", built.site_dir)
+    regions = built.html("regionen/", built.site_dir)
+    # /orte/: every town from A to Z with its district, state and number of stories, beside the map.
+    assert 'class="ksg-map__svg"' in towns
+    names = re.findall(r'<li><h2><a href="([a-z]+)/">', towns)
+    assert names == ["altdorf", "neudorf", "seestadt"], names
+    assert ('Testkreis, <a href="../regionen/thueringen/">Thüringen</a> · 30 Geschichten' in towns
+            and "Eine erfundene Kleinstadt für die Tests." in towns)
+    # /regionen/: the five states, each with its towns and the newest story about it alone.
+    assert re.findall(r'<h2 id="region-([a-z-]+)">', regions) == [
+        "mecklenburg-vorpommern", "brandenburg", "sachsen-anhalt", "sachsen", "thueringen"]
+    thueringen = _section(regions, 'id="region-thueringen"')
+    assert "45 Geschichten aus 2 Orten" in thueringen
+    assert '<a href="../orte/altdorf/">Altdorf</a> · Testkreis · 30 Geschichten' in thueringen
+    # geschichte-44 is about Seestadt and Altdorf (two states): the newest about Thüringen alone is 43.
+    assert 'Zuletzt erschienen: <a href="../geschichten/geschichte-43/">' in thueringen
+    assert "Zuletzt erschienen" not in _section(regions, 'id="region-mecklenburg-vorpommern"')
+    assert "Aus diesem Land ist noch kein Ort dabei." in _section(regions, 'id="region-sachsen"')
+    assert 'class="ksg-map__svg"' not in regions and "ksg-town-overview" not in regions
+    assert 'href="../orte/"' in regions and 'href="../regionen/"' in towns
 
 
 def test_region_page_names_districts_as_landkreis(built):

@@ -32,6 +32,7 @@ PAGES = {
     "all stories, page 2": "geschichten/seite/2/index.html",
     "overview": "pfeiler/index.html",
     "towns overview": "orte/index.html",
+    "regions overview": "regionen/index.html",
     "about": "ueber/index.html",
     "open data": "offene-daten/index.html",
     "editions": "ausgaben/index.html",

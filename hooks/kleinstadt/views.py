@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .content import Content
 from .preview import shown_listing
 from .story import Story
+from .text import german_sort_key
 
 PAGE_SIZE = 20
 RELATED_COUNT = 3
@@ -106,7 +107,21 @@ class Views:
         return [item for item in result if shown_listing(self.content, item.kind, bool(item.stories))]
 
     def towns_of_region(self, code: str) -> list:
-        return sorted((t for t in self.content.towns.values() if t.state == code), key=lambda t: t.name)
+        return sorted((t for t in self.content.towns.values() if t.state == code),
+                      key=lambda t: german_sort_key(t.name))
+
+    def newest_of_region(self, code: str) -> Story | None:
+        """The newest story about this state alone: one about towns in several states (the platform for all
+        ten towns) would be the newest of every state and tell nothing about any of them."""
+        towns = self.content.towns
+        for story in self.by_region.get(code, []):
+            if all(slug in towns and towns[slug].state == code for slug in story.towns):
+                return story
+        return None
+
+    def towns_by_name(self) -> list:
+        """Every town, from A to Z as in a German index."""
+        return sorted(self.content.towns.values(), key=lambda t: german_sort_key(t.name))
 
     # --- related stories ----------------------------------------------------------------------
 
