@@ -110,3 +110,16 @@ def test_robots_txt_points_at_the_sitemap(published):
     robots = read(published, "robots.txt")
     assert "User-agent: *" in robots
     assert f"Sitemap: {SITE_URL}sitemap.xml" in robots.splitlines()
+
+
+def test_social_card_alt_text_says_what_the_card_shows(published):
+    def alt(url):
+        return page(published, url).xpath('//meta[@property="og:image:alt"]/@content')[0]
+
+    # The home page and pages without a card of their own share the publication's card: its name and
+    # description, never "Kleinstadtgeschichten – Kleinstadtgeschichten".
+    generic = "Kleinstadtgeschichten: Geschichten des Gelingens aus ostdeutschen Kleinstädten"
+    assert alt("").startswith(generic) and alt("").count("Kleinstadtgeschichten") == 1
+    assert alt("ueber/").startswith(generic)
+    assert alt("geschichten/brueckenfest/") == "Ein Fest für die neue Brücke – Kleinstadtgeschichten"
+    assert alt("orte/altdorf/") == "Altdorf – Kleinstadtgeschichten"

@@ -63,6 +63,7 @@ class Card:
     mime: str
     width: int = cards.SIZE[0]
     height: int = cards.SIZE[1]
+    generic: bool = False  # the publication's card (name and description), not one showing the page's title
 
 
 class MediaError(Exception):
@@ -215,7 +216,7 @@ class Media:
             spec = job.arguments[0]
             url = f"{address}.{spec.extension}"
             outputs.append((url, os.path.join(self.cache.entry("card", job.key), f"card.{spec.extension}")))
-            card = Card(url, "image/jpeg" if spec.extension == "jpg" else "image/png")
+            card = Card(url, "image/jpeg" if spec.extension == "jpg" else "image/png", generic=not pages)
             for page in pages:
                 self._cards[page] = card
             if not pages:
