@@ -123,3 +123,21 @@ def test_social_card_alt_text_says_what_the_card_shows(published):
     assert alt("ueber/").startswith(generic)
     assert alt("geschichten/brueckenfest/") == "Ein Fest für die neue Brücke – Kleinstadtgeschichten"
     assert alt("orte/altdorf/") == "Altdorf – Kleinstadtgeschichten"
+
+
+def test_titles_use_one_separator_and_the_home_page_names_the_publication(published):
+    def title(url):
+        return page(published, url).xpath("//head/title/text()")[0]
+
+    assert title("") == "Kleinstadtgeschichten – Geschichten aus ostdeutschen Kleinstädten"
+    assert title("geschichten/seite/2/") == "Alle Geschichten – Seite 2 – Kleinstadtgeschichten"
+    assert title("geschichten/brueckenfest/") == "Ein Fest für die neue Brücke – Kleinstadtgeschichten"
+    assert title("orte/") == "Orte – Kleinstadtgeschichten"
+    with open(os.path.join(published.site_dir, "404.html"), encoding="utf-8") as handle:
+        assert "<title>Seite nicht gefunden – Kleinstadtgeschichten</title>" in handle.read()
+    for folder, _, names in os.walk(published.site_dir):
+        for name in names:
+            if name.endswith(".html"):
+                with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                    head = handle.read().split("</head>")[0]
+                assert " - Kleinstadtgeschichten" not in head, os.path.join(folder, name)
