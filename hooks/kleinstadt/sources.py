@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .fields import FieldChecker
 
 SOURCE_KEYS = {"title", "publisher", "year", "page", "url", "date"}
+# A page range as editors type it ("18-19", "18 - 19"): printed with an en dash, as the texts write it.
+PAGE_RANGE = re.compile(r"(?<=\d)\s*[-‐‑‒–—]\s*(?=\d)")
 
 
 @dataclass(frozen=True)
@@ -20,7 +23,8 @@ class Source:
     def citation(self) -> str:
         """German citation line: Herausgeber (Jahr): Titel, S. N.
 
-        A title that only repeats the publisher (a town's website, "Stadt Glashütte") is named once.
+        A title that only repeats the publisher (a town's website, "Stadt Glashütte") is named once; page
+        ranges get an en dash ("S. 18–19"), however they were typed.
         """
         text = self.title
         if self.publisher and " ".join(self.publisher.split()).casefold() != " ".join(self.title.split()).casefold():
@@ -28,7 +32,7 @@ class Source:
         elif self.year:
             text = f"{text} ({self.year})"
         if self.page:
-            text += f", S. {self.page}"
+            text += f", S. {PAGE_RANGE.sub('–', self.page)}"
         return text
 
 
