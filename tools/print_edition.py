@@ -120,7 +120,7 @@ def edition_html(content, edition) -> str:
         parts.append(f"<div class=\"body\">{_story_body(story, content.root)}</div>")
         parts.append("<section class=\"sources\"><h2>Quellen</h2><ul>")
         for source in story.sources:
-            url = f": {e(source.url)}" if source.url else ""
+            url = f": {e(source.display_url)}" if source.url else ""  # decoded, as on the site
             parts.append(f"<li>{e(source.citation())}{url}</li>")
         parts.append(f"</ul><p>Online: {e(site)}/{e(story.url)}</p></section></article>")
     parts.append("</body></html>")

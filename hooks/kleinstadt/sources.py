@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
 from .fields import FieldChecker
 
 SOURCE_KEYS = {"title", "publisher", "year", "page", "url", "date"}
+# Characters an address may keep as they are; everything else (umlauts, spaces) is percent-encoded in links.
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 # A page range as editors type it ("18-19", "18 - 19"): printed with an en dash, as the texts write it.
 PAGE_RANGE = re.compile(r"(?<=\d)\s*[-‐‑‒–—]\s*(?=\d)")
 
@@ -19,6 +22,17 @@ class Source:
     year: int | None = None
     page: str | None = None
     url: str | None = None
+
+    @property
+    def href(self) -> str | None:
+        """The address for a link: percent-encoded, whether the source list wrote "Glashütte" or
+        "Glash%C3%BCtte" (existing escapes stay as they are)."""
+        return quote(self.url, safe=URL_SAFE) if self.url else None
+
+    @property
+    def display_url(self) -> str | None:
+        """The address as readers see it: decoded, "…/wiki/Glashütte_(Sachsen)", never "…/Glash%C3%BCtte_…"."""
+        return unquote(self.url) if self.url else None
 
     def citation(self) -> str:
         """German citation line: Herausgeber (Jahr): Titel, S. N.
