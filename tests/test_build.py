@@ -213,6 +213,8 @@ def test_towns_and_regions_overviews_differ(built):
 def test_region_page_names_districts_as_landkreis(built):
     html = built.html("regionen/thueringen/", built.site_dir)
     assert "<figcaption>Lage der Orte in Thüringen</figcaption>" in html and "als Liste" not in html
+    home = built.html("", built.site_dir)
+    assert "<figcaption>Lage der Orte in den fünf ostdeutschen Ländern</figcaption>" in home
     # "Testkreis" already says what it is: no "Landkreis" in front of it.
     assert '<a href="../../orte/altdorf/">Altdorf</a> (Testkreis)' in html
 
