@@ -140,6 +140,9 @@ def test_edition_by_town_and_highlights_from_different_towns(site):
     shown = [s for s in content.stories if s.slug != "n-eins"]
     assert [s.slug for s in edition.highlights(shown)] == ["a-neu", "a-mitte", "s-eins"]
     assert edition.by_town([], content.towns) == [] and edition.highlights([]) == []
+    # What the home page shows elsewhere comes last: others first, each from another town if possible.
+    newest = next(s for s in content.stories if s.slug == "a-neu")
+    assert [s.slug for s in edition.highlights(content.stories, 3, [newest])] == ["a-mitte", "s-eins", "n-eins"]
 
 
 def test_towns_sort_as_in_a_german_index():

@@ -68,10 +68,13 @@ class Edition:
         order = sorted(groups, key=lambda slug: german_sort_key(towns[slug].name))
         return [(towns[slug], sorted(groups[slug], key=lambda story: story.sort_key)) for slug in order]
 
-    def highlights(self, visible: list[Story], count: int = 3) -> list[Story]:
+    def highlights(self, visible: list[Story], count: int = 3, shown_already=()) -> list[Story]:
         """The newest shown stories, each from another town (the first it names) as long as there are towns
-        left; newest first."""
-        newest = sorted(self.visible_stories(visible), key=lambda story: story.sort_key)
+        left; newest first. Stories the page shows elsewhere (`shown_already`) are taken only when no other
+        is left, so that the home page does not show a story twice."""
+        stories = sorted(self.visible_stories(visible), key=lambda story: story.sort_key)
+        seen = {id(story) for story in shown_already}
+        newest = [s for s in stories if id(s) not in seen] + [s for s in stories if id(s) in seen]
         chosen: list[Story] = []
         towns: set[str] = set()
         for story in newest:
