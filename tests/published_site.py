@@ -68,6 +68,9 @@ Mit Mut & Ideen: ![Skizze der Brücke](skizze.png)
 
 Geplant war das seit Langem.[^1] Mehr dazu [weiter oben](#wie-es-begann).
 
+> [!TIP]
+> Das nächste Fest ist im Mai.
+
 [^1]: So steht es im Protokoll des Jugendparlaments.
 """)
     site.write("stories/altdorf/2026-03-01-brueckenfest/bruecke.png", _png(1200, 675))  # title images: >= 1200 px

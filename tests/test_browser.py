@@ -52,7 +52,17 @@ entscheidet selbst, wofür er ausgegeben wird.
 Mehr darüber steht auf der [Seite der Stadt](https://www.example.org/jugend) und im
 [Bericht](https://www.example.org/bericht.pdf "Bericht des Jugendparlaments").
 
-Im ersten Jahr kamen zwölf Jugendliche, heute sind es dreißig.
+Im ersten Jahr kamen zwölf Jugendliche, heute sind es dreißig.[^1]
+
+| Jahr | Mitglieder |
+|---|---|
+| 2024 | 12 |
+| 2026 | 30 |
+
+> [!TIP]
+> Die Sitzungen sind öffentlich: Zuhören darf jede und jeder.
+
+[^1]: Nach der Mitgliederliste des Jugendparlaments.
 """
 
 

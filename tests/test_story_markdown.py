@@ -47,6 +47,8 @@ def test_footnotes_work_as_on_github_and_speak_german():
     html = story_markdown.render("Ein Satz.[^1]\n\n[^1]: Die Quelle dazu.\n").html
     assert '<a href="#fn-1" id="fnref-1"' in html and '<li id="fn-1">' in html
     assert "Back to" not in html and 'aria-label="Zurück zur Stelle im Text, Fußnote 1"' in html
+    assert '<h2 class="ksg-visually-hidden">Fußnoten</h2>' in html  # for screen readers, not in the contents
+    assert story_markdown.render("Ein Satz.[^1]\n\n[^1]: Quelle.\n").toc_tokens == []
 
 
 def test_markdown_works_as_in_a_github_preview():
@@ -62,3 +64,13 @@ def test_harmless_inline_html_stays_and_dangerous_tags_are_disarmed():
     html = story_markdown.render("H<sub>2</sub>O und <script>alert(1)</script>\n").html
     assert "H<sub>2</sub>O" in html
     assert "<script>" not in html and "&lt;script>" in html
+
+
+def test_github_alerts_become_boxes_with_a_german_title():
+    html = story_markdown.render("> [!TIP]\n> Am Samstag ist der Markt offen.\n>\n> Auch mit Rad.\n\n"
+                                 "> [!WARNING]\n>\n> Nur mit Anmeldung.\n\n> Ein Zitat bleibt ein Zitat.\n").html
+    assert ('<div class="admonition tip">\n<p class="admonition-title">Tipp</p>\n'
+            "<p>Am Samstag ist der Markt offen.</p>\n<p>Auch mit Rad.</p>\n</div>") in html
+    assert '<div class="admonition warning">\n<p class="admonition-title">Achtung</p>\n<p>Nur mit Anmeldung.</p>' in html
+    assert "<blockquote>\n<p>Ein Zitat bleibt ein Zitat.</p>\n</blockquote>" in html
+    assert "[!" not in html

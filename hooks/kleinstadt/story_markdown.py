@@ -35,6 +35,10 @@ HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 HEADING_ID = re.compile(r'<h[1-6] id="([^"]+)">')
 ID = re.compile(r"""\sid=["']([^"']+)["']""")
 SAME_PAGE_LINK = re.compile(r"""<a href="#([^"]+)\"""")
+# GitHub's alerts ("> [!NOTE]" on the first line of a quote) become Material's admonition boxes.
+ALERT = re.compile(r"<blockquote>\n<p>\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*(.*?)</blockquote>", re.S)
+ALERTS = {"NOTE": ("note", "Hinweis"), "TIP": ("tip", "Tipp"), "IMPORTANT": ("info", "Wichtig"),
+          "WARNING": ("warning", "Achtung"), "CAUTION": ("danger", "Vorsicht")}
 NOT_IN_SLUG = re.compile(r"[^\w\- ]")  # GitHub keeps letters (with umlauts), digits, "_", "-" and spaces
 
 
@@ -44,6 +48,13 @@ class StoryHtml:
     toc_tokens: list[dict] = field(default_factory=list)  # nested, as Python-Markdown's toc extension gives them
     anchor_ids: set[str] = field(default_factory=set)  # ids a link may point to
     same_page_anchors: dict[str, str] = field(default_factory=dict)  # anchor -> the link as written
+
+
+def _alert(match: re.Match) -> str:
+    kind, title = ALERTS[match.group(1)]
+    inner = "<p>" + match.group(2).strip()
+    inner = inner.replace("<p></p>", "", 1).strip()  # the marker stood alone in its paragraph
+    return f'<div class="admonition {kind}">\n<p class="admonition-title">{title}</p>\n{inner}\n</div>'
 
 
 def heading_ids(rendered_html: str) -> list[str]:
@@ -75,8 +86,13 @@ def render(markdown_text: str) -> StoryHtml:
         return f'<h{level} id="{html.escape(anchor)}">{inner}</h{level}>'
 
     body = HEADING.sub(heading, body)
+    if "[!" in body:
+        body = ALERT.sub(_alert, body)
     if "data-footnote-backref" in body:  # cmark-gfm labels the way back from a footnote in English
         body = body.replace('aria-label="Back to reference ', 'aria-label="Zurück zur Stelle im Text, Fußnote ')
+        # A heading for screen readers, as GitHub has; with a class, so it stays out of the contents.
+        body = body.replace('<section class="footnotes" data-footnotes>',
+                            '<section class="footnotes" data-footnotes>\n<h2 class="ksg-visually-hidden">Fußnoten</h2>', 1)
     # cmark writes "#ärger" as "#%C3%A4rger"; the browser and the checks compare the decoded form.
     links = {unquote(html.unescape(anchor)): "#" + unquote(html.unescape(anchor))
              for anchor in SAME_PAGE_LINK.findall(body)}
