@@ -90,7 +90,7 @@ def _check_anchors(problems: Problems, path: str, body: str, links: list[markup.
     if not jumps:
         return
     rendered = story_markdown.render(body)
-    headings = ["#" + anchor for anchor in story_markdown.heading_ids(rendered.html)]
+    headings = ["#" + anchor for anchor in rendered.heading_ids]
     for link in jumps:
         if unquote(link.target[1:]) in rendered.anchor_ids:
             continue

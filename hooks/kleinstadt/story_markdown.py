@@ -32,7 +32,6 @@ from markdown.extensions.toc import nest_toc_tokens, strip_tags
 # the GitHub extensions escapes what must never run anyway.
 OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_FOOTNOTES
 HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
-HEADING_ID = re.compile(r'<h[1-6] id="([^"]+)">')
 ID = re.compile(r"""\sid=["']([^"']+)["']""")
 SAME_PAGE_LINK = re.compile(r"""<a href="#([^"]+)\"""")
 # GitHub's alerts ("> [!NOTE]" on the first line of a quote) become Material's admonition boxes.
@@ -47,6 +46,7 @@ class StoryHtml:
     html: str
     toc_tokens: list[dict] = field(default_factory=list)  # nested, as Python-Markdown's toc extension gives them
     anchor_ids: set[str] = field(default_factory=set)  # ids a link may point to
+    heading_ids: list[str] = field(default_factory=list)  # the headings' ids, in order
     same_page_anchors: dict[str, str] = field(default_factory=dict)  # anchor -> the link as written
 
 
@@ -55,11 +55,6 @@ def _alert(match: re.Match) -> str:
     inner = "<p>" + match.group(2).strip()
     inner = inner.replace("<p></p>", "", 1).strip()  # the marker stood alone in its paragraph
     return f'<div class="admonition {kind}">\n<p class="admonition-title">{title}</p>\n{inner}\n</div>'
-
-
-def heading_ids(rendered_html: str) -> list[str]:
-    """The ids of the headings of a rendered story, in order."""
-    return [html.unescape(anchor) for anchor in HEADING_ID.findall(rendered_html)]
 
 
 def heading_id(text: str, used: set[str]) -> str:
@@ -96,4 +91,6 @@ def render(markdown_text: str) -> StoryHtml:
     # cmark writes "#ärger" as "#%C3%A4rger"; the browser and the checks compare the decoded form.
     links = {unquote(html.unescape(anchor)): "#" + unquote(html.unescape(anchor))
              for anchor in SAME_PAGE_LINK.findall(body)}
-    return StoryHtml(html=body, toc_tokens=nest_toc_tokens(tokens), anchor_ids=used_ids, same_page_anchors=links)
+    heading_ids = [token["id"] for token in tokens]  # before nest_toc_tokens, which empties the flat list
+    return StoryHtml(html=body, toc_tokens=nest_toc_tokens(tokens), anchor_ids=used_ids, heading_ids=heading_ids,
+                     same_page_anchors=links)
