@@ -26,7 +26,7 @@ from kleinstadt import feeds, opendata, sitemap
 from kleinstadt.linked_data import LinkedData
 from kleinstadt.redirects import REDIRECT_PAGE, redirect_maps
 from kleinstadt.search import build_search_index
-from kleinstadt import security, story_markdown
+from kleinstadt import escaping, security, story_markdown
 from kleinstadt.map import Maps
 from kleinstadt.media import Media, MediaError, is_image
 from kleinstadt.views import Listing, ListingPage, Views, build_views
@@ -53,6 +53,9 @@ class _State:
     pages: dict = {}  # src_uri -> (kind, data)
     media: Media | None = None  # photo variants, illustrations, social cards
     feed_entries: set = set()  # slugs of the stories in some feed, whose HTML on_page_content keeps
+    scripts = None  # security.TemplateScripts: the inline scripts the theme writes
+    template_scripts: dict = {}  # template name -> the hashes of its theme scripts (404.html, ...)
+    site_url: str | None = None
 
 
 state = _State()
@@ -68,6 +71,7 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
+    state.site_url = config.site_url
     root = os.path.dirname(os.path.abspath(config.config_file_path))
     content = load_for_build(root)  # everything, or in `make preview` only the changed stories
     if content.partial:  # pages left out of a preview are no reason to stop it
@@ -185,11 +189,16 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_env(env, config, files):
+    # Escape by default in the project's templates; trusted HTML is marked with `| trusted(kind)`.
+    env.autoescape = escaping.autoescape_for(config.theme.custom_dir)
+    env.filters["trusted"] = escaping.trusted
     env.filters["datum"] = german_date
     env.globals["ksg"] = state.views
     env.globals["ksg_fragments"] = FragmentCache()
     env.globals["ksg_maps"] = Maps(state.views.content.towns, state.views.content.taxonomy.regions)
-    env.globals["ksg_csp"] = security.POLICY
+    env.globals["ksg_csp"] = security.POLICY_MARK  # replaced by the policy in on_post_page
+    wrapper = env.from_string('{% import "partials/language.html" as lang with context %}{% include name %}')
+    state.scripts = security.TemplateScripts(lambda name, context: wrapper.render(dict(context, name=name)))
     env.globals["ksg_editions"] = state.editions
     env.globals["ksg_images"] = state.media  # <picture> and social cards: kleinstadt/media.py
     env.globals["ksg_feeds"] = feeds.FeedLinks(state.views)  # feed autodiscovery: kleinstadt/feeds.py
@@ -206,6 +215,7 @@ def on_page_content(html, page, config, files):
 
 
 def on_page_context(context, page, config, nav):
+    page.ksg_scripts = state.scripts.hashes(context)  # the inline scripts the theme writes on this page
     entry = state.pages.get(page.file.src_uri)
     if entry:
         kind, data = entry
@@ -235,13 +245,55 @@ def one_skip_link(html: str) -> str:
     return _MATERIAL_SKIP.sub(r"\1\2", html, count=1)
 
 
+def _harden(html: str, allowed: frozenset, where: str, story=None) -> str:
+    """rel="noopener", the check that the page runs no code the templates did not write, the policy."""
+    try:
+        return security.harden(html, allowed, state.site_url)
+    except security.UnsafePage as unsafe:
+        sources = [story.path] if story is not None else _content_files_with(v.needle for v in unsafe.violations)
+        behind = ", ".join(os.path.relpath(path, state.views.content.root) for path in sources) or "nicht gefunden"
+        lines = "\n".join(f"  - {violation}" for violation in unsafe.violations)
+        raise PluginError(
+            f"Die Seite {where} enthält Code, den keine Vorlage schreibt; die Seite wird nicht gebaut.\n{lines}\n"
+            f"Er stammt aus: {behind}. Ein Feld dort enthält HTML oder ein Skript, das als Text hätte erscheinen "
+            "müssen; bitte melde das der Redaktion (es ist ein Fehler im Bau, nicht in deinem Text), und schreibe "
+            "bis dahin das Feld ohne spitze Klammern.") from None
+
+
+def _content_files_with(needles) -> list[str]:
+    """The content files in which a piece of a violation occurs (only read when a page fails the check)."""
+    needles = [needle for needle in needles if needle]
+    root = state.views.content.root
+    found = []
+    for folder, _, names in os.walk(root):
+        relative = os.path.relpath(folder, root)
+        if relative.split(os.sep)[0] in ("site", ".git", ".venv", "node_modules", ".cache") or "/." in folder:
+            continue
+        for name in sorted(names):
+            if name.endswith((".md", ".yml", ".yaml")):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    text = handle.read()
+                if any(needle in text for needle in needles):
+                    found.append(path)
+    return sorted(found)
+
+
 def on_post_page(output, page, config):
-    """Content-Security-Policy with the hashes of the page's inline scripts; rel="noopener" on external links."""
-    return security.harden(one_skip_link(output), config.site_url)
+    entry = state.pages.get(page.file.src_uri)
+    story = entry[1] if entry and entry[0] == "story" else None
+    return _harden(one_skip_link(output), page.ksg_scripts, page.file.src_uri.removesuffix("index.md") or "/", story)
+
+
+def on_template_context(context, template_name, config):
+    state.template_scripts[template_name] = state.scripts.hashes(context)
+    return context
 
 
 def on_post_template(output, template_name, config):
-    return security.harden(output, config.site_url) if template_name.endswith(".html") else output
+    if not template_name.endswith(".html"):
+        return output
+    return _harden(output, state.template_scripts[template_name], template_name)
 
 
 def on_nav(nav, config, files):

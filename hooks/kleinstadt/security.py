@@ -1,11 +1,12 @@
-"""What keeps a reader's visit private and the page hard to abuse: the Content-Security-Policy and
-`rel="noopener"` on links that leave the site.
+"""What keeps a reader's visit private and the page hard to abuse: the Content-Security-Policy, the check that
+no finished page runs code the templates did not write, and `rel="noopener"` on links that leave the site.
 
-The policy lives in a meta tag (a static host sets no headers). Material writes a few small inline
-scripts into every page (its local-storage helpers, whose text depends on the page's depth); rather
-than allow every inline script, the finished page is read back and the SHA-256 of each inline script
-it really contains goes into the policy. A script anyone adds later is thus allowed only if it is in
-the page at build time, never one injected afterwards.
+The policy lives in a meta tag (a static host sets no headers). It allows no inline script except the few
+the theme writes into every page (Material's local-storage helpers, whose text depends on the page's depth).
+Those are known before any content is read: `TemplateScripts` renders the theme's script partials and
+hashes what they write. No hash is ever computed from a finished page, so a script that content smuggles in
+is never allowed; and `check_page` fails the build when a page holds one, or an event-handler attribute
+(`onerror=`), a `javascript:` address or an `srcdoc` document, naming the page.
 """
 
 from __future__ import annotations
@@ -13,15 +14,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-# Written by overrides/partials/ksg-security.html, replaced by the hashes of the page's inline scripts.
-HASHES_MARK = "'ksg-inline-scripts'"
+from selectolax.lexbor import LexborHTMLParser
+
+# ksg-security.html writes content="<POLICY_MARK>"; the finished page gets the policy with its script hashes.
+POLICY_MARK = "ksg-policy"
+SCRIPT_HASHES = "'ksg-inline-scripts'"
 
 POLICY = "; ".join([
     "default-src 'self'",
     # 'wasm-unsafe-eval': Pagefind's search runs as WebAssembly; it allows compiling wasm, not eval().
-    f"script-src 'self' {HASHES_MARK} 'wasm-unsafe-eval'",
+    f"script-src 'self' {SCRIPT_HASHES} 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
@@ -31,45 +36,132 @@ POLICY = "; ".join([
     "form-action 'self'",
 ])
 
-_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
-_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
+# The theme's partials that write inline scripts (Material 9.8.1, partials/javascripts/). When updating
+# Material, compare this list with the <script> elements its templates write without a src.
+THEME_SCRIPT_TEMPLATES = (
+    "partials/javascripts/base.html",
+    "partials/javascripts/palette.html",
+    "partials/javascripts/content.html",
+    "partials/javascripts/announce.html",
+    "partials/javascripts/outdated.html",
+    "partials/javascripts/consent.html",
+)
+# Script types that browsers treat as data, never run.
+DATA_TYPES = {"application/json", "application/ld+json"}
+# Attributes that hold an address a browser may follow or load.
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "cite",
+                  "ping", "codebase", "manifest", "longdesc", "usemap", "lowsrc", "dynsrc"}
+# Browsers drop tabs, line breaks and leading control characters and spaces from an address.
+_URL_NOISE = re.compile(r"[\x00-\x20]")
+_CODE_SCHEMES = ("javascript:", "vbscript:")
+_REFRESH_TO_CODE = re.compile(r"url\s*=\s*['\"]?\s*(javascript|vbscript):", re.I)
 _ANCHOR = re.compile(r"<a\s[^>]*>", re.I)
 _HREF = re.compile(r"""\shref\s*=\s*(["'])(?P<url>.*?)\1""", re.I | re.S)
 _REL = re.compile(r"""\srel\s*=\s*(["'])(?P<rel>.*?)\1""", re.I | re.S)
-EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module"}
+_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
+_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
 
 
 def script_hash(body: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def inline_script_hashes(html: str) -> list[str]:
-    """Hashes of the scripts a browser would run from the page's own text (JSON and JSON-LD are data)."""
-    hashes = []
-    for match in _SCRIPT.finditer(html):
-        attrs = match.group("attrs")
-        if re.search(r"\ssrc\s*=", attrs, re.I):
-            continue
-        kind = _TYPE.search(attrs)
-        if (kind.group(1).lower() if kind else "") not in EXECUTABLE_TYPES:
-            continue
-        digest = script_hash(match.group("body"))
-        if digest not in hashes:
-            hashes.append(digest)
-    return hashes
+def _runs(script_type: str | None) -> bool:
+    return (script_type or "").strip().lower() not in DATA_TYPES
 
 
-def apply_policy(html: str) -> str:
-    """Puts the hashes of this page's inline scripts where the template left the mark."""
-    if HASHES_MARK not in html:
-        return html
-    hashes = "".join(" " + digest for digest in inline_script_hashes(html))
-    return html.replace(" " + HASHES_MARK, hashes, 1)
+class TemplateScripts:
+    """The inline scripts the theme writes, by the page's way up to the site root (`base_url`).
+
+    `render(template_name, context)` renders one template with a page's context: the adapter passes Jinja.
+    """
+
+    def __init__(self, render):
+        self._render = render
+        self._known: dict[str, frozenset[str]] = {}
+
+    def hashes(self, context: dict) -> frozenset[str]:
+        base_url = str(context.get("base_url", ""))
+        if base_url not in self._known:
+            found = set()
+            for name in THEME_SCRIPT_TEMPLATES:
+                for match in _SCRIPT.finditer(self._render(name, context)):
+                    kind = _TYPE.search(match.group("attrs"))
+                    if "src=" not in match.group("attrs") and _runs(kind.group(1) if kind else None):
+                        found.add(script_hash(match.group("body")))
+            self._known[base_url] = frozenset(found)
+        return self._known[base_url]
 
 
-def harden(html: str, site_url: str | None = None) -> str:
-    """Both steps, for the adapter's on_post_page."""
-    return apply_policy(add_noopener(html, site_url))
+@dataclass(frozen=True)
+class Violation:
+    what: str  # in German, for the build's error message
+    code: str  # the offending piece, shortened
+    needle: str = ""  # a piece of it to look for in the content files
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.code}"
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _is_code_url(value: str) -> bool:
+    return _URL_NOISE.sub("", value).lower().startswith(_CODE_SCHEMES)
+
+
+def check_page(html: str, allowed: frozenset[str]) -> tuple[list[Violation], list[str]]:
+    """What in a finished page could run code the templates did not write, and the hashes of the inline
+    scripts it holds (all of them allowed, if there is no violation). Parsed as a browser would (lexbor)."""
+    violations: list[Violation] = []
+    present: list[str] = []
+    tree = LexborHTMLParser(html)
+    for node in tree.root.traverse(include_text=False):
+        attributes = node.attributes
+        tag = node.tag
+        if tag == "script" and "src" not in attributes and _runs(attributes.get("type")):
+            body = node.text(deep=True)
+            digest = script_hash(body)
+            if digest in allowed:
+                if digest not in present:
+                    present.append(digest)
+            else:
+                violations.append(Violation("Inline-Skript, das keine Vorlage schreibt", _short(body), body.strip()[:40]))
+        for name, value in attributes.items():
+            name = name.lower()
+            if name.startswith("on"):
+                violations.append(Violation(f"Ereignis-Attribut {name}= in <{tag}>", _short(f"{name}={value}"), (value or "").strip()[:40]))
+            elif name == "srcdoc":
+                violations.append(Violation(f"Eingebettetes Dokument (srcdoc) in <{tag}>", _short(value or ""),
+                                            (value or "").strip()[:40]))
+            elif value and name in URL_ATTRIBUTES and _is_code_url(value):
+                violations.append(Violation(f"javascript:-Adresse in {name}= von <{tag}>", _short(value), value.strip()[:40]))
+            elif value and tag == "meta" and name == "content" and _REFRESH_TO_CODE.search(value):
+                violations.append(Violation("Weiterleitung auf javascript:", _short(value), value.strip()[:40]))
+    return violations, present
+
+
+class UnsafePage(Exception):
+    def __init__(self, violations: list[Violation]):
+        super().__init__("; ".join(map(str, violations)))
+        self.violations = violations
+
+
+def apply_policy(html: str, hashes: list[str]) -> str:
+    """Writes the policy, with the hashes of the page's template scripts, where the template left the mark."""
+    policy = POLICY.replace(SCRIPT_HASHES, " ".join(hashes)).replace("  ", " ")
+    return html.replace(f'content="{POLICY_MARK}"', f'content="{policy}"', 1)
+
+
+def harden(html: str, allowed: frozenset[str], site_url: str | None = None) -> str:
+    """For the adapter's on_post_page: rel="noopener", the check (raises UnsafePage), the policy."""
+    html = add_noopener(html, site_url)
+    violations, present = check_page(html, allowed)
+    if violations:
+        raise UnsafePage(violations)
+    return apply_policy(html, present)
 
 
 def is_external(url: str, site_host: str) -> bool:
