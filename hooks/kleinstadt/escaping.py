@@ -16,7 +16,7 @@ import os
 
 from markupsafe import Markup, escape
 
-__all__ = ["TRUSTED", "trusted", "autoescape_for", "escape", "Markup"]
+__all__ = ["TRUSTED", "trusted", "autoescape_for", "json_text", "escape", "Markup"]
 
 TRUSTED: dict[str, str] = {
     "markdown": "A page's body rendered from Markdown: stories by cmark-gfm, towns, editions, pillars and the "
@@ -35,6 +35,16 @@ def trusted(html: str, kind: str) -> Markup:
     if kind not in TRUSTED:
         raise ValueError(f"Unbekannte Art vertrauenswürdigen HTMLs: {kind!r} (bekannt: {', '.join(TRUSTED)})")
     return Markup(html)
+
+
+# In a JSON string "\u003c" means "<": written so, no "</script>" or "<!--" in a value can end an HTML element
+# around it, and a JSON file opened or embedded as HTML shows no markup. Any JSON reader gets the same text.
+_JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def json_text(json_string: str) -> str:
+    """The output of json.dumps with <, > and & written as \\u escapes (JSON-LD, open data)."""
+    return json_string.translate(_JSON_IN_HTML)
 
 
 def template_names(theme_dir: str) -> frozenset[str]:

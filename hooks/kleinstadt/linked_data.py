@@ -8,6 +8,7 @@ import json
 from urllib.parse import urljoin
 
 from .content import Content
+from .escaping import json_text
 from .feeds import changed, story_image
 from .story import Story
 from .town import Town
@@ -86,13 +87,9 @@ def website(name: str, description: str, site_url: str, publisher: str) -> dict:
             "inLanguage": "de", "publisher": organization(publisher)}
 
 
-# In a JSON string "\u003c" means "<": written so, no "</script>" or "<!--" in a value can end the element.
-_JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-
 def script(data: dict) -> str:
     """A <script type="application/ld+json"> element (trusted as "json-ld" in kleinstadt/escaping.py)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_IN_HTML)
+    text = json_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return f'<script type="application/ld+json">{text}</script>'
 
 

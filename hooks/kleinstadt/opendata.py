@@ -13,6 +13,7 @@ import json
 import os
 from urllib.parse import urljoin
 
+from .escaping import json_text
 from .feeds import feed_url
 from .story import Story
 from .views import Views
@@ -143,4 +144,4 @@ def write_open_data(site_dir: str, views: Views, site_url: str, publisher: str) 
 
 
 def _json(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return json_text(json.dumps(data, ensure_ascii=False, indent=1)) + "\n"  # "<" as "\u003c": kleinstadt/escaping.py
