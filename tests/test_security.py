@@ -121,3 +121,16 @@ def test_every_trusted_fragment_in_the_templates_is_of_a_known_kind():
             assert "| safe" not in text and "|safe" not in text, name  # trust only through `trusted`
             kinds += re.findall(r"trusted\(\"([^\"]+)\"\)", text)
     assert kinds and set(kinds) <= set(escaping.TRUSTED)
+
+
+def test_town_portrait_and_editorial_refuse_raw_html(site):
+    """Towns and editions are rendered by Python-Markdown, which passes raw HTML through: make check stops it."""
+    site.edit("towns/altdorf.md", "Altdorf ist eine erfundene Stadt",
+              'Altdorf <img src="x" onerror="alert(1)"> ist eine erfundene Stadt')
+    site.story("eins", date=__import__("datetime").date(2026, 3, 1))
+    site.write("editions/2026-1.md", '---\nnumber: "2026/1"\ntitle: "Ausgabe 2026/1"\ndate: 2026-04-15\n'
+               'stories:\n  - eins\n---\n\nDas Vorwort.\n\n<script>alert(2)</script>\n')
+    problems = {(p.file, p.line): p.message for p in site.check().problems.sorted()}
+    assert any(file == "towns/altdorf.md" and "Ereignis-Attribut" in message
+               for (file, _), message in problems.items()), problems
+    assert ("editions/2026-1.md", 11) in problems and "<script>" in problems[("editions/2026-1.md", 11)]

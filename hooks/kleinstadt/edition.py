@@ -16,6 +16,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from . import markup
 from .fields import FieldChecker, open_front_matter, suggest
 from .problems import Problems
 from .story import Story
@@ -172,6 +173,8 @@ def _load_edition(path: str, by_slug: dict[str, Story], by_folder: dict[str, Sto
     if not front.body.strip():
         problems.add(path, front.body_line, None, "Das Editorial fehlt.",
                      "Schreibe unter den Kopfbereich ein paar Sätze, was diese Ausgabe versammelt.")
+        check.ok = False
+    elif not markup.report_unsafe(problems, path, front.body, front.body_line):  # the editorial: no raw HTML
         check.ok = False
     if not check.ok or None in (number, title, date):
         return None

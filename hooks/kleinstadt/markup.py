@@ -133,3 +133,12 @@ def leaves_folder(target: str) -> bool:
         return False  # a site URL such as /orte/malchin/, checked against the known pages instead
     normal = posixpath.normpath(target)
     return normal == ".." or normal.startswith("../")
+
+
+def report_unsafe(problems, path: str, body: str, first_line: int) -> bool:
+    """For bodies without a story's further link checks (a town's portrait, an edition's editorial): adds
+    every unsafe thing as a problem; True when there was none."""
+    findings, _ = scan(body, first_line)
+    for finding in findings:
+        problems.add(path, finding.line, None, finding.message, finding.hint)
+    return not findings

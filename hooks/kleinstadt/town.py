@@ -7,6 +7,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from . import markup
 from .fields import SLUG, open_front_matter
 from .problems import Problems
 from .sources import Source, check_sources
@@ -114,6 +115,8 @@ def load_town(path: str, taxonomy: Taxonomy, problems: Problems) -> Town | None:
         lon = check.number(block, "lon", "coordinates.", minimum=9.5, maximum=15.5)
     website = check.url(data, "website")
     sources = check_sources(check, data)
+    if not markup.report_unsafe(problems, path, front.body, front.body_line):  # the portrait: no raw HTML
+        check.ok = False
     if not check.ok or None in (name, state, district, ags, lat, lon):
         return None
     return Town(slug, path, name, description, state, district, ags, population, population_date,
