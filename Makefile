@@ -60,7 +60,7 @@ test: install
 bench: install
 	$(PY) tools/bench.py
 
-# Lighthouse 12 (npm, mobile profile) on the newest story of the freshly built site, with Debian's Chromium:
+# Lighthouse 12 (npm, mobile profile) on the home page and the newest story of the freshly built site, with Debian's Chromium:
 # every score at least 98, at most 150 KB without images. Figures: README.md, "Messwerte".
 lighthouse: build
 	CHROME_PATH=/usr/bin/chromium $(PY) tools/lighthouse.py

@@ -101,6 +101,11 @@ def built(tmp_path_factory) -> str:
     write("see-seestadt", dt.date(2026, 2, 4), ["seestadt"], title="Ein Steg für den See",
           description="Seestadt baut mit Ehrenamtlichen einen neuen Badesteg.", pillars=["jugend"],
           themes=["jugend"])
+    # An edition, so that the home page shows its block (a link inside a heading's sentence, issue 14).
+    os.makedirs(os.path.join(root, "editions"), exist_ok=True)
+    with open(os.path.join(root, "editions", "2026-1.md"), "w", encoding="utf-8") as handle:
+        handle.write('---\nnumber: "2026/1"\ntitle: "Ausgabe 2026/1"\ndate: 2026-05-15\nstories:\n'
+                     '  - jugendparlament-altdorf\n  - see-seestadt\n---\n\nDas Editorial der ersten Ausgabe.\n')
     site_dir = os.path.join(root, "site")
     shutil.rmtree(ARTIFACTS, ignore_errors=True)  # screenshots of an older run would mislead
     result = build_site(root, site_dir)

@@ -1,4 +1,4 @@
-"""`make lighthouse`: Lighthouse (npm, mobile profile) on a story page of the built site.
+"""`make lighthouse`: Lighthouse (npm, mobile profile) on the home page and a story page of the built site.
 
 Serves site/ from 127.0.0.1 the way a static host does (text compressed with gzip, as GitHub Pages and
 any common host do), runs Lighthouse 12 from node_modules with Debian's Chromium and checks the scores
@@ -6,7 +6,7 @@ and the weight of the page:
 
     python tools/lighthouse.py [--site-dir site] [--url geschichten/<slug>/] [--min-score 98] [--max-kb 150]
 
-Without --url it takes the newest story. Writes the full report to test-results/lighthouse/ and prints
+Without --url it takes the home page and the newest story. Writes the full report to test-results/lighthouse/ and prints
 the figures (for the "Messwerte" in README.md). Exits non-zero when a score or the weight misses.
 """
 
@@ -42,13 +42,19 @@ def newest_story(site_dir: str) -> str:
     return urljoin("/geschichten/", match.group(1)).lstrip("/")
 
 
+def report_name(url: str) -> str:
+    """The report's file name: "startseite" for the home page, else the page's last folder."""
+    return url.strip("./").rsplit("/", 1)[-1] or "startseite"
+
+
 def run(site_dir: str, url: str, out_dir: str) -> dict:
     # Written to a private folder first: a pytest run clears test-results/ when it starts.
     work = tempfile.mkdtemp(prefix="ksg-lighthouse-")
-    report = os.path.join(work, "geschichte.report.json")
+    name = report_name(url)
+    report = os.path.join(work, f"{name}.report.json")
     with serve(site_dir) as base:  # gzip and caching like a static host (tools/static_server.py)
         command = [LIGHTHOUSE, base + url, "--quiet", "--output=json", "--output=html",
-                   f"--output-path={os.path.join(work, 'geschichte')}", "--form-factor=mobile",
+                   f"--output-path={os.path.join(work, name)}", "--form-factor=mobile",
                    "--only-categories=" + ",".join(CATEGORIES),
                    "--chrome-flags=--headless --no-sandbox --disable-gpu --disable-background-networking "
                    "--disable-component-update --no-first-run"]
@@ -83,30 +89,32 @@ def figures(report: dict) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Lighthouse (mobil) für eine Geschichte der gebauten Seite.")
+    parser = argparse.ArgumentParser(description="Lighthouse (mobil) für die Startseite und eine Geschichte.")
     parser.add_argument("--site-dir", default=os.path.join(REPO, "site"))
-    parser.add_argument("--url", help="Adresse in der Seite, etwa geschichten/<kürzel>/ (Vorgabe: die neueste)")
+    parser.add_argument("--url", action="append", help="Adresse in der Seite, etwa geschichten/<kürzel>/; mehrfach "
+                        "möglich (Vorgabe: die Startseite ./ und die neueste Geschichte)")
     parser.add_argument("--min-score", type=int, default=98)
     parser.add_argument("--max-kb", type=float, default=150.0)
     parser.add_argument("--out", default=os.path.join(REPO, "test-results", "lighthouse"))
     args = parser.parse_args()
     if not os.path.exists(LIGHTHOUSE):
         raise SystemExit("Lighthouse fehlt: `make install` installiert es mit npm (package.json).")
-    url = args.url or newest_story(args.site_dir)
-    data = figures(run(args.site_dir, url, args.out))
-    print(f"Lighthouse 12, mobil, {url}:")
-    for key, label in CATEGORIES.items():
-        print(f"  {label}: {data['scores'][key]}")
-    print(f"  Übertragen: {data['kb_total']:.0f} KB, ohne Bilder {data['kb_without_images']:.0f} KB, "
-          f"{data['requests']} Anfragen; LCP {data['lcp_ms'] / 1000:.1f} s, CLS {data['cls']:.3f}, "
-          f"TBT {data['tbt_ms']:.0f} ms")
-    print(f"  Bericht: {os.path.relpath(os.path.join(args.out, 'geschichte.report.html'), REPO)}")
-    problems = [f"{CATEGORIES[key]} {score} < {args.min_score}" for key, score in data["scores"].items()
-                if score < args.min_score]
-    if data["kb_without_images"] > args.max_kb:
-        problems.append(f"ohne Bilder {data['kb_without_images']:.0f} KB > {args.max_kb:.0f} KB")
-    if data["foreign"]:
-        problems.append("Anfragen an fremde Hosts: " + ", ".join(data["foreign"]))
+    problems = []
+    for url in args.url or ["./", newest_story(args.site_dir)]:
+        data = figures(run(args.site_dir, url, args.out))
+        print(f"Lighthouse 12, mobil, {url}:")
+        for key, label in CATEGORIES.items():
+            print(f"  {label}: {data['scores'][key]}")
+        print(f"  Übertragen: {data['kb_total']:.0f} KB, ohne Bilder {data['kb_without_images']:.0f} KB, "
+              f"{data['requests']} Anfragen; LCP {data['lcp_ms'] / 1000:.1f} s, CLS {data['cls']:.3f}, "
+              f"TBT {data['tbt_ms']:.0f} ms")
+        print(f"  Bericht: {os.path.relpath(os.path.join(args.out, report_name(url) + '.report.html'), REPO)}")
+        problems += [f"{url}: {CATEGORIES[key]} {score} < {args.min_score}" for key, score in data["scores"].items()
+                     if score < args.min_score]
+        if data["kb_without_images"] > args.max_kb:
+            problems.append(f"{url}: ohne Bilder {data['kb_without_images']:.0f} KB > {args.max_kb:.0f} KB")
+        if data["foreign"]:
+            problems.append(f"{url}: Anfragen an fremde Hosts: " + ", ".join(data["foreign"]))
     if problems:
         print("Nicht erreicht: " + "; ".join(problems), file=sys.stderr)
         return 1
