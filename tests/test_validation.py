@@ -88,7 +88,7 @@ def test_yaml_syntax_error_names_line(site):
     ("status: published", "status: [published", 11,
      "Die eckige Klammer `[` aus Zeile 11 wird nicht mit `]` geschlossen.", "`status: [published]`"),
     ("towns: [altdorf]", "towns: {altdorf", 5, "Die geschweifte Klammer `{` aus Zeile 5 wird nicht mit `}` geschlossen.",
-     "Eine Liste steht in eckigen Klammern"),
+     "Meinst du eine Liste? Die steht in eckigen Klammern: `towns: [altdorf]`"),
     ("towns: [altdorf]", 'towns: ["altdorf]', 5, "Das Anführungszeichen `\"`, das in Zeile 5 beginnt",
      'etwa so: `towns: ["altdorf"]`'),
     ("towns: [altdorf]", "towns: [altdorf, # neudorf]", 5, "Die eckige Klammer `[` aus Zeile 5", "`towns: [altdorf,]`"),

@@ -147,7 +147,8 @@ def _where_it_starts(error: yaml.MarkedYAMLError, lines: list[str], offset: int)
         example = line[:end].rstrip() + closing
         hint = f"Schließe sie am Ende der Zeile mit `{closing}`: `{example.strip()}`"
         if bracket == "{":
-            hint += ". Eine Liste steht in eckigen Klammern, etwa `towns: [luebz]`."
+            as_list = (line[: mark.column] + "[" + line[mark.column + 1 : end].rstrip() + "]").strip()
+            hint += f". Meinst du eine Liste? Die steht in eckigen Klammern: `{as_list}`"
         return mark.line, f"{name} `{bracket}` aus Zeile {mark.line + offset} wird nicht mit `{closing}` " \
                           "geschlossen.", hint
     problem_mark = error.problem_mark
