@@ -129,3 +129,102 @@ def test_open_data_page_documents_every_field():
     missing = [name for name in list(story_fields) + list(town_fields) if f"`{name}`" not in page]
     assert not missing, f"Auf der Seite Offene Daten fehlen die Felder: {missing}"
     assert f"die {feeds.MAX_ENTRIES} neuesten Geschichten" in page
+
+
+# --- CSV injection (OWASP): a cell that a spreadsheet would run as a formula -------------------------------
+
+FORMULA_TITLES = ['=HYPERLINK("https://example.org","Klick")', "+49 Stimmen für den Jugendclub",
+                  "-20 Grad und trotzdem Eisbaden", "@jugendclub lädt ein"]
+
+
+def _schema_validator(name: str) -> Draft202012Validator:
+    schema = opendata.schema(name, SITE_URL)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _open_data_of(site) -> tuple[dict, list[dict]]:
+    from kleinstadt.views import build_views
+
+    content = site.check()
+    assert not content.problems, content.problems.report()
+    rows = opendata.story_rows(build_views(content), SITE_URL)
+    data = json.loads(opendata._json(opendata.stories_json(rows, "Thünen-Institut")))
+    table = list(csv.DictReader(io.StringIO(opendata.stories_csv(rows), newline="")))
+    _schema_validator("geschichten.schema.json").validate(data)
+    for row in table:
+        _schema_validator("geschichten.csv.schema.json").validate(row)
+    return {story["id"]: story for story in data["geschichten"]}, {row["id"]: row for row in table}
+
+
+def test_a_title_that_looks_like_a_formula_is_text_in_the_csv_and_unchanged_in_the_json(site):
+    slugs = {}
+    for index, title in enumerate(FORMULA_TITLES):
+        slugs[f"formel-{index}"] = title
+        # YAML double quotes take JSON's escapes
+        site.story(f"formel-{index}", title=json.dumps(title)[1:-1], description=json.dumps(title)[1:-1])
+    site.story("normal", title="Ein ganz normaler Titel")
+    site.story("zahl", title="20 Jahre Jugendclub", description="2026 feiert der Club.")
+    stories, cells = _open_data_of(site)
+    for slug, title in slugs.items():
+        assert stories[slug]["titel"] == stories[slug]["teaser"] == title
+        assert cells[slug]["titel"] == cells[slug]["teaser"] == "'" + title
+    assert cells["normal"]["titel"] == stories["normal"]["titel"] == "Ein ganz normaler Titel"
+    assert cells["zahl"]["titel"] == "20 Jahre Jugendclub" and cells["zahl"]["teaser"] == "2026 feiert der Club."
+
+
+@pytest.mark.parametrize("title", FORMULA_TITLES + ["\tTabulator=1+2", "\rWagenrücklauf", "=1+2\";=1+2",
+                                                    "Hallo;=1+2", "-", "'=schon mit Apostroph"])
+def test_every_csv_cell_that_starts_like_a_formula_gets_a_quote_in_front(title):
+    row = {"id": "probe", "titel": title, "teaser": title, "datum": "2026-03-01", "aktualisiert": None,
+           "orte": ["altdorf"], "regionen": ["DE-TH"], "pfeiler": ["jugend"], "themen": [],
+           "teams": [title, "Redaktion"], "url": SITE_URL + "geschichten/probe/", "lizenz": "CC-BY-4.0"}
+    text = opendata.stories_csv([row])
+    cells = next(csv.DictReader(io.StringIO(text, newline="")))
+    expected = "'" + title if title[:1] in "=+-@\t\r" else title
+    assert cells["titel"] == cells["teaser"] == expected
+    assert cells["teams"] == expected + ";Redaktion"
+    _schema_validator("geschichten.csv.schema.json").validate(cells)
+    # every cell is quoted, so a `;` (the separator of a German Excel) cannot start a new cell
+    body = text.split("\r\n", 1)[1]
+    assert body.startswith('"probe","') and '"' + expected.replace('"', '""') + '"' in body
+    data = json.loads(opendata._json(opendata.stories_json([row], "Thünen-Institut")))
+    assert data["geschichten"][0]["titel"] == data["geschichten"][0]["teaser"] == title
+    assert data["geschichten"][0]["teams"][0] == title
+    _schema_validator("geschichten.schema.json").validate(data)
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("=SUMME(A1:A2)", "'=SUMME(A1:A2)"), ("+1", "'+1"), ("-20 Grad", "'-20 Grad"), ("@Jugend", "'@Jugend"),
+    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("Lübz", "Lübz"), ("20 Grad", "20 Grad"), ("", ""),
+    ("a=b", "a=b"), (" =1", " =1"), ("'=1", "'=1"),
+])
+def test_neutralise_formula(cell, expected):
+    from kleinstadt.csvfile import neutralise_formula
+
+    assert neutralise_formula(cell) == expected
+
+
+def test_the_longest_teaser_still_validates_in_the_csv_with_its_quote():
+    row = {"id": "probe", "titel": "Titel", "teaser": "-" + "x" * 199, "datum": "2026-03-01", "aktualisiert": None,
+           "orte": ["altdorf"], "regionen": ["DE-TH"], "pfeiler": ["jugend"], "themen": [], "teams": ["Redaktion"],
+           "url": SITE_URL + "geschichten/probe/", "lizenz": "CC-BY-4.0"}
+    cells = next(csv.DictReader(io.StringIO(opendata.stories_csv([row]), newline="")))
+    assert len(cells["teaser"]) == 201
+    _schema_validator("geschichten.csv.schema.json").validate(cells)
+
+
+def test_every_csv_is_written_through_the_one_safe_writer():
+    # Another CSV (a future daten/praxis.csv, ...) must use kleinstadt.csvfile.csv_text too.
+    offenders = []
+    for folder in ("hooks", "tools"):
+        for base, _, names in os.walk(os.path.join(REPO, folder)):
+            for name in names:
+                path = os.path.join(base, name)
+                if not name.endswith(".py") or path.endswith(os.path.join("kleinstadt", "csvfile.py")):
+                    continue
+                with open(path, encoding="utf-8") as handle:
+                    text = handle.read()
+                if "csv.writer" in text or "DictWriter" in text or "from csv import" in text:
+                    offenders.append(os.path.relpath(path, REPO))
+    assert not offenders, f"Schreibt CSV ohne kleinstadt.csvfile.csv_text: {offenders}"

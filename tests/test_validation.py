@@ -64,10 +64,62 @@ def test_fixture_site_is_valid(site):
 
 
 def test_yaml_syntax_error_names_line(site):
+    # libyaml gives up in line 4; the list was opened in line 3
     write_probe(site, VALID.replace("title: Probe", "title: Probe\nthemes: [offen"))
-    problem = only(site, file=STORY, message="kein gültiges YAML")
-    assert problem.line in (3, 4)
-    assert "Tipp" in problem.format()
+    problem = only(site, file=STORY, line=3, message="Die eckige Klammer `[` aus Zeile 3 wird nicht mit `]` geschlossen.")
+    assert "Tipp: Schließe sie am Ende der Zeile mit `]`: `themes: [offen]`" in problem.format()
+
+
+# Each is reported where it was opened (lines counted in the file, `---` is line 1), not where libyaml gave up.
+@pytest.mark.parametrize("old, new, line, message, hint", [
+    # the next " (in line 10) closes the title, so libyaml stops there
+    ("title: Probe", 'title: "Probe', 2, "Das Anführungszeichen `\"`, das in Zeile 2 beginnt, wird nicht geschlossen.",
+     'etwa so: `title: "Probe"`'),
+    ("title: Probe", "title: 'Probe", 2,
+     "Das einfache Anführungszeichen `'`, das in Zeile 2 beginnt, wird nicht geschlossen.", "etwa so: `title: 'Probe'`"),
+    # an apostrophe further down closes it by mistake
+    ("description: Ein kurzer Anreißer.", "description: 'Ein kurzer Anreißer.\nstatus: Mia's Entwurf", 3,
+     "Das einfache Anführungszeichen `'`, das in Zeile 3 beginnt, wird nicht geschlossen.",
+     "etwa so: `description: 'Ein kurzer Anreißer.'`"),
+    ('    page: "17"', '    page: "17', 10, "Das Anführungszeichen `\"`, das in Zeile 10 beginnt, wird nicht geschlossen.",
+     'etwa so: `page: "17"`'),
+    ("towns: [altdorf]", "towns: [altdorf", 5, "Die eckige Klammer `[` aus Zeile 5 wird nicht mit `]` geschlossen.",
+     "mit `]`: `towns: [altdorf]`"),
+    ("status: published", "status: [published", 11,
+     "Die eckige Klammer `[` aus Zeile 11 wird nicht mit `]` geschlossen.", "`status: [published]`"),
+    ("towns: [altdorf]", "towns: {altdorf", 5, "Die geschweifte Klammer `{` aus Zeile 5 wird nicht mit `}` geschlossen.",
+     "Meinst du eine Liste? Die steht in eckigen Klammern: `towns: [altdorf]`"),
+    ("towns: [altdorf]", 'towns: ["altdorf]', 5, "Das Anführungszeichen `\"`, das in Zeile 5 beginnt",
+     'etwa so: `towns: ["altdorf"]`'),
+    ("towns: [altdorf]", "towns: [altdorf, # neudorf]", 5, "Die eckige Klammer `[` aus Zeile 5", "`towns: [altdorf,]`"),
+])
+def test_yaml_errors_name_the_line_where_a_quote_or_bracket_was_opened(site, old, new, line, message, hint):
+    write_probe(site, VALID.replace(old, new))
+    problem = only(site, file=STORY, line=line, field=None, message=message)
+    assert hint in problem.hint, problem.hint
+    assert not any(word in problem.format() for word in ("scanning", "parsing", "expected", "stream"))
+
+
+def test_a_quoted_text_over_two_lines_is_no_open_quote(site):
+    # A quoted value may go on in the next line; a later error is not blamed on it.
+    write_probe(site, VALID.replace("description: Ein kurzer Anreißer.", 'description: "Ein kurzer\n  Anreißer."')
+                .replace("status: published", "status: published\n\tembargo: 2026-07-01"))
+    only(site, file=STORY, line=13, message="Tabulatorzeichen")
+
+
+def test_a_backslash_in_double_quotes_is_explained(site):
+    write_probe(site, VALID.replace("title: Probe", 'title: "Bilder in C:\\Fotos"'))
+    problem = only(site, file=STORY, line=2, message="umgekehrter Schrägstrich")
+    assert "einfache Anführungszeichen" in problem.hint
+
+
+def test_an_unclosed_bracket_in_the_taxonomy_names_its_line(site):
+    site.edit("taxonomy.yml", "name: Redaktion des Thünen-Instituts", "name: [Redaktion des Thünen-Instituts")
+    with open(f"{site.root}/taxonomy.yml", encoding="utf-8") as handle:
+        line = next(n for n, text in enumerate(handle, 1) if "name: [Redaktion" in text)
+    [problem] = [p for p in problems_of(site) if p.file == "taxonomy.yml"]  # the towns then miss their Länder
+    assert problem.line == line
+    assert f"Die eckige Klammer `[` aus Zeile {line} wird nicht mit `]` geschlossen." in problem.message
 
 
 @pytest.mark.parametrize("broken, line, message, hint", [

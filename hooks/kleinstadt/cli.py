@@ -2,7 +2,8 @@
 
     python -m kleinstadt.cli check [--format text|github] [--root PATH]
 
-Exit code 0 when everything is fine, 1 when there are problems.
+Exit code 0 when everything is fine or there are only warnings (listed, with `::warning` annotations in
+the github format), 1 when there are errors.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems.sorted():
             print(problem.github_annotation())
     print(problems.report())
-    if not problems:
+    if not problems:  # no errors; warnings may have been listed
         counts = ", ".join(_count(n, one, many) for n, one, many in (
             (len(content.stories), "Geschichte", "Geschichten"), (len(content.towns), "Ort", "Orte"),
             (len(content.taxonomy.teams), "Team", "Teams")))

@@ -157,8 +157,8 @@ def _load_edition(path: str, by_slug: dict[str, Story], by_folder: dict[str, Sto
         check.error("number", f"„{number}“ ist keine gültige Nummer einer Ausgabe.",
                     "Schreibe Jahr und laufende Nummer mit Schrägstrich in Anführungszeichen: `number: \"2026/1\"`.")
         number = None
-    title = check.text(data, "title", hint="Zum Beispiel `title: \"Ausgabe 2026/1\"`.")
-    description = check.text(data, "description", required=False, max_length=DESCRIPTION_MAX)
+    title = check.plain_text(data, "title", hint="Zum Beispiel `title: \"Ausgabe 2026/1\"`.")
+    description = check.plain_text(data, "description", required=False, max_length=DESCRIPTION_MAX)
     date = check.date(data, "date")
     if number and date and int(number.split("/")[0]) != date.year:
         check.error("date", f"Das Datum {date.isoformat()} liegt nicht im Jahr der Ausgabe {number}.",

@@ -12,6 +12,7 @@ import re
 from slugify import slugify
 
 from .frontmatter import FrontMatter, FrontMatterError, InvalidDate, as_date, parse
+from .markup import html_in_text
 from .problems import Problems
 from .text import read_text
 
@@ -75,6 +76,10 @@ class FieldChecker:
         self.ok = False
         self.problems.add(self.path, self.line(key) if key else self.default_line, key, message, hint)
 
+    def warn(self, key: str | None, message: str, hint: str = "") -> None:
+        """A warning: `make check` shows it, but the value is kept and the build goes on."""
+        self.problems.warn(self.path, self.line(key) if key else self.default_line, key, message, hint)
+
     # --- structure -------------------------------------------------------------------------
 
     def unknown_keys(self, data: dict, allowed, prefix: str = "") -> None:
@@ -130,6 +135,23 @@ class FieldChecker:
             self.error(name, f"Der Text ist {len(value)} Zeichen lang, erlaubt sind höchstens {max_length}.",
                        f"Kürze ihn um mindestens {len(value) - max_length} Zeichen.")
         return value
+
+    def plain_text(self, data: dict, key: str, prefix: str = "", required: bool = True,
+                   max_length: int | None = None, hint: str = "") -> str | None:
+        """A text shown to readers as it is, never as HTML: warns when it contains something like a tag."""
+        value = self.text(data, key, prefix, required, max_length, hint)
+        if value is not None:
+            self.no_html(f"{prefix}{key}", value)
+        return value
+
+    def no_html(self, key: str, value: str) -> None:
+        """Warn when a plain-text value contains something that looks like an HTML tag; it stays text."""
+        found = html_in_text(value)
+        if found:
+            self.warn(key, f"„{found}“ sieht aus wie HTML. Hier ist nur Text erlaubt: Auf der Seite steht es "
+                           "genau so da, mit den spitzen Klammern.",
+                      "Schreib den Text ohne spitze Klammern; er wird sonst als Text angezeigt, nicht als "
+                      "Formatierung.")
 
     def date(self, data: dict, key: str, prefix: str = "", required: bool = True) -> dt.date | None:
         name = f"{prefix}{key}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -80,11 +81,16 @@ def load_yaml(yaml_text: str, first_line: int = 1) -> tuple[dict, dict[str, int]
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
     except yaml.MarkedYAMLError as error:
+        lines = yaml_text.split("\n")
+        opened = _where_it_starts(error, lines, offset)
+        if opened is not None:
+            index, message, hint = opened
+            raise FrontMatterError(message, index + offset, hint) from None
         mark = error.problem_mark or error.context_mark
         if mark is None:
-            _, message, hint = _explain(yaml_text.split("\n"), 0)
+            _, message, hint = _explain(lines, 0)
             raise FrontMatterError(message, None, hint) from None
-        index, message, hint = _explain(yaml_text.split("\n"), mark.line)
+        index, message, hint = _explain(lines, mark.line)
         raise FrontMatterError(message, index + offset, hint) from None
     except yaml.YAMLError as error:
         raise FrontMatterError(f"Das ist kein gültiges YAML ({error}).", first_line) from None
@@ -100,6 +106,127 @@ def load_yaml(yaml_text: str, first_line: int = 1) -> tuple[dict, dict[str, int]
     duplicates: list[tuple[str, int]] = []
     _collect_lines(node, "", lines, duplicates, offset)
     return data, lines, duplicates
+
+
+QUOTE_NAMES = {'"': "Das Anführungszeichen `\"`", "'": "Das einfache Anführungszeichen `'`"}
+BRACKETS = {"[": ("Die eckige Klammer", "]"), "{": ("Die geschweifte Klammer", "}")}
+# What may stand before a quote that opens a YAML value on its line: indentation, list dashes, a key with its
+# colon, or inside a list or group in brackets an opening bracket or a comma.
+_VALUE_START = re.compile(r"^\s*(?:-\s+)*(?:[^\s#][^#]*?:\s+)?(?:-\s+)*$")
+_FLOW_ITEM_START = re.compile(r"^\s*(?:-\s+)*(?:[^\s#][^#]*?:\s+)?(?:-\s+)*[\[{].*[\[{,]\s*$")
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:(?:\s|$)")
+
+
+def _where_it_starts(error: yaml.MarkedYAMLError, lines: list[str], offset: int) -> tuple[int, str, str] | None:
+    """Line (0-based), message and hint for an error whose cause is where something was opened: a quote,
+    `[` or `{` that is not closed. libyaml gives up later (at the end, or where the next quote closes
+    the value by mistake); its context mark, or the quotes themselves, tell where the value began.
+    `offset` is the number of the YAML's first line in the file, for the line named in the message."""
+    context, problem = error.context or "", error.problem or ""
+    mark = error.context_mark
+    if mark is not None and "quoted scalar" in context:
+        quote = lines[mark.line][mark.column] if mark.column < len(lines[mark.line]) else '"'
+        if "end of stream" in problem:
+            return _unclosed_quote(lines, mark.line, mark.column, quote, offset)
+        if "escape" in problem:
+            line = (error.problem_mark or mark).line
+            return line, "Hier steht ein umgekehrter Schrägstrich \\ in doppelten Anführungszeichen.", \
+                ("In doppelten Anführungszeichen beginnt \\ ein Sonderzeichen. Schreibe / statt \\, oder setze "
+                 "den Text in einfache Anführungszeichen: 'C:\\Bilder'.")
+    if mark is not None and context in ("while parsing a flow sequence", "while parsing a flow mapping"):
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        bracket = line[mark.column : mark.column + 1]
+        if bracket not in BRACKETS:
+            return None
+        left_open, end = _left_open(line, mark.column)
+        if left_open is None:  # closed on its line: something else inside is wrong
+            return _explain(lines, mark.line)
+        if line[left_open] in QUOTE_NAMES:
+            return _unclosed_quote(lines, mark.line, left_open, line[left_open], offset)
+        name, closing = BRACKETS[bracket]
+        example = line[:end].rstrip() + closing
+        hint = f"Schließe sie am Ende der Zeile mit `{closing}`: `{example.strip()}`"
+        if bracket == "{":
+            as_list = (line[: mark.column] + "[" + line[mark.column + 1 : end].rstrip() + "]").strip()
+            hint += f". Meinst du eine Liste? Die steht in eckigen Klammern: `{as_list}`"
+        return mark.line, f"{name} `{bracket}` aus Zeile {mark.line + offset} wird nicht mit `{closing}` " \
+                          "geschlossen.", hint
+    problem_mark = error.problem_mark
+    if problem_mark is not None:
+        for start, column, quote, end in _quoted_values(lines):
+            # A quote left open is closed by the next one, lines further down, which libyaml then chokes on.
+            # A quoted text may go on over several lines, but then no line inside it looks like `key: value`.
+            last = len(lines) - 1 if end is None else end
+            if start < problem_mark.line <= last + 1 and any(_KEY_LINE.match(line) for line in lines[start + 1 : last + 1]):
+                return _unclosed_quote(lines, start, column, quote, offset)
+    return None
+
+
+def _unclosed_quote(lines: list[str], index: int, column: int, quote: str, offset: int) -> tuple[int, str, str]:
+    line = lines[index]
+    before, value = line[:column], line[column + 1 :].rstrip()
+    after = re.search(r"[\]}]*$", value).group() if re.search(r"[\[{]", before) else ""  # ["altdorf] -> ["altdorf"]
+    example = f"{before}{quote}{value[: len(value) - len(after)]}{quote}{after}".strip()
+    hint = f"Schließe den Text mit demselben Zeichen `{quote}` ab, etwa so: `{example}`"
+    if quote == '"':
+        hint += ". Anführungszeichen im Text schreibst du als „…“."
+    return index, f"{QUOTE_NAMES[quote]}, das in Zeile {index + offset} beginnt, wird nicht " \
+                  "geschlossen.", hint
+
+
+def _left_open(line: str, column: int) -> tuple[int | None, int]:
+    """For the `[` or `{` at `column`: the column of what is still open at the end of the line (the innermost
+    bracket or quote; None when all is closed again) and the column where a comment starts (or the length)."""
+    stack: list[int] = []
+    index, quoted = column, None
+    while index < len(line):
+        char = line[index]
+        if quoted is not None:
+            if char == "\\" and line[quoted] == '"':
+                index += 1
+            elif char == line[quoted]:
+                quoted = None
+        elif char in "\"'":
+            quoted = index
+        elif char == "#" and line[index - 1 : index] in (" ", "\t"):
+            break
+        elif char in "[{":
+            stack.append(index)
+        elif char in "]}" and stack:
+            stack.pop()
+            if not stack:
+                return None, len(line)
+        index += 1
+    return (quoted if quoted is not None else stack[-1] if stack else None), index
+
+
+def _quoted_values(lines: list[str]) -> list[tuple[int, int, str, int | None]]:
+    """Every quoted value as libyaml reads it: (line, column, quote, line where it closes or None)."""
+    found: list[tuple[int, int, str, int | None]] = []
+    opened: tuple[int, int, str] | None = None
+    for number, line in enumerate(lines):
+        index = 0
+        while index < len(line):
+            char = line[index]
+            if opened:
+                quote = opened[2]
+                if quote == '"' and char == "\\":
+                    index += 2
+                    continue
+                if char == quote:
+                    if quote == "'" and line[index + 1 : index + 2] == "'":  # '' is one ' inside '…'
+                        index += 2
+                        continue
+                    found.append((*opened, number))
+                    opened = None
+            elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+                break
+            elif char in "\"'" and (_VALUE_START.match(line[:index]) or _FLOW_ITEM_START.match(line[:index])):
+                opened = (number, index, char)
+            index += 1
+    if opened:
+        found.append((*opened, None))
+    return found
 
 
 def _explain(lines: list[str], index: int) -> tuple[int, str, str]:

@@ -28,6 +28,12 @@ EMAIL_SPELLED = re.compile(r"[\w.+-]+\s*[(\[]\s*(?:at|ät|et)\s*[)\]]\s*[\w-]+"
 PHONE = re.compile(r"(?<![\w,.(])\(?(?:\+49|0049|0)\s?\(?\d{2,5}\)?(?:[\s/-]?\d){4,10}(?![\d,.]\d)")
 HANDLE = re.compile(r"(?<![\w.@/])@[A-Za-z0-9_][A-Za-z0-9_.]{2,}")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+# HTML in a plain-text field (a title, an alt text, ...): a comment, a doctype or CDATA, or a tag's name right
+# after "<" or "</", closed by ">" or "/>", or going on with attributes (`<img src=x onerror=...`,
+# `<svg/onload=...`), or at the very end. A "<" before a space or a digit is text: „Kinder <3 Kino“,
+# "a < b", "5 <10".
+HTML_IN_TEXT = re.compile(r"<!--|<![a-zA-Z\[]|<\?[a-zA-Z]"
+                          r"|</?[a-zA-Z][a-zA-Z0-9-]*(?:/?>|[\s/][^<>]*?[>=]|/?$)")
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,16 @@ def scan(body: str, first_line: int) -> tuple[list[Finding], list[Link]]:
             findings.append(Finding(link.line, f"Das Bild „{link.target}“ hat keinen Alternativtext.",
                                     "Beschreibe in den eckigen Klammern, was auf dem Bild zu sehen ist: ![Beschreibung](bild.jpg)"))
     return findings, links
+
+
+def html_in_text(text: str) -> str | None:
+    """The first thing in a plain-text value that looks like HTML (at most 40 characters), or None."""
+    match = HTML_IN_TEXT.search(text)
+    if not match:
+        return None
+    end = text.find(">", match.start())
+    found = text[match.start() : end + 1] if end != -1 else text[match.start() :]
+    return found if len(found) <= 40 else found[:39] + "…"
 
 
 def local_target(target: str) -> str | None:

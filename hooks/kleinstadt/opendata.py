@@ -7,12 +7,11 @@ The metadata stand under CC BY 4.0; stories have no licence field of their own y
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 from urllib.parse import urljoin
 
+from .csvfile import csv_text
 from .escaping import json_text
 from .feeds import feed_url
 from .story import Story
@@ -73,14 +72,13 @@ def stories_json(rows: list[dict], publisher: str) -> dict:
 
 
 def stories_csv(rows: list[dict]) -> str:
-    """RFC 4180 CSV: comma-separated, UTF-8, lists joined by semicolons within a cell, empty for none."""
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=STORY_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({key: ";".join(value) if isinstance(value, list) else ("" if value is None else value)
-                         for key, value in row.items()})
-    return out.getvalue()
+    """RFC 4180 CSV: comma-separated, UTF-8, lists joined by semicolons within a cell, empty for none.
+
+    A cell a spreadsheet would run as a formula starts with a single quote (kleinstadt/csvfile.py); the
+    JSON keeps the true text."""
+    return csv_text(STORY_COLUMNS, ({key: ";".join(value) if isinstance(value, list) else
+                                     ("" if value is None else str(value)) for key, value in row.items()}
+                                    for row in rows))
 
 
 def towns_geojson(views: Views, site_url: str) -> dict:

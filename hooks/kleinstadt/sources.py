@@ -69,11 +69,11 @@ def check_sources(check: FieldChecker, data: dict, key: str = "sources") -> list
             check.error(prefix[:-1], "Jede Quelle braucht mindestens `title:`.")
             continue
         check.unknown_keys(item, SOURCE_KEYS, prefix)
-        title = check.text(item, "title", prefix, hint="Gib den Titel der Quelle an.")
+        title = check.plain_text(item, "title", prefix, hint="Gib den Titel der Quelle an.")
         year = check.number(item, "year", prefix, required=False, integer=True, minimum=800, maximum=2100)
-        page = check.text(item, "page", prefix, required=False)
+        page = check.plain_text(item, "page", prefix, required=False)
         url = check.url(item, "url", prefix)
-        publisher = check.text(item, "publisher", prefix, required=False)
+        publisher = check.plain_text(item, "publisher", prefix, required=False)
         if title:
             sources.append(Source(title, publisher, year, page, url))
     return sources

@@ -151,8 +151,8 @@ def load_story(path: str, stories_root: str, taxonomy: Taxonomy, town_slugs, pro
     text, front, check = opened
     data = front.data
 
-    title = check.text(data, "title", hint="Gib der Geschichte eine kurze, treffende Überschrift.")
-    description = check.text(data, "description", max_length=DESCRIPTION_MAX,
+    title = check.plain_text(data, "title", hint="Gib der Geschichte eine kurze, treffende Überschrift.")
+    description = check.plain_text(data, "description", max_length=DESCRIPTION_MAX,
                              hint="Schreibe einen Anreißer: ein bis zwei Sätze, höchstens 200 Zeichen.")
     created, updated = _dates(check, data)
     if created and created.isoformat() != match.group(1):
@@ -242,9 +242,9 @@ def _image(check: FieldChecker, data: dict, folder: str) -> StoryImage | None:
     prefix = "image."
     check.unknown_keys(block, IMAGE_KEYS, prefix)
     file = check.text(block, "file", prefix, hint="Gib den Dateinamen des Bildes im Ordner der Geschichte an.")
-    alt = check.text(block, "alt", prefix, hint="Beschreibe in einem Satz, was auf dem Bild zu sehen ist.")
-    credit = check.text(block, "credit", prefix, hint="Nenne, wer das Bild gemacht hat (Vorname und Initial genügt).")
-    license_ = check.text(block, "license", prefix, hint="Nenne die Lizenz, zum Beispiel „CC BY 4.0“.")
+    alt = check.plain_text(block, "alt", prefix, hint="Beschreibe in einem Satz, was auf dem Bild zu sehen ist.")
+    credit = check.plain_text(block, "credit", prefix, hint="Nenne, wer das Bild gemacht hat (Vorname und Initial genügt).")
+    license_ = check.plain_text(block, "license", prefix, hint="Nenne die Lizenz, zum Beispiel „CC BY 4.0“.")
     people = check.boolean(block, "people", prefix) or False
     consent = check.boolean(block, "consent", prefix)
     minors = check.boolean(block, "minors", prefix) or False

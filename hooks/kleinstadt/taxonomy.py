@@ -151,6 +151,9 @@ def load_taxonomy(root: str, problems: Problems) -> Taxonomy:
             check.text(item, "school", prefix, hint="Nenne die Schule oder Einrichtung des Teams.")
             # CODEOWNERS gives the team its town's folder (tools/codeowners.py).
             check.text(item, "town", prefix, hint="Nenne das Kürzel des Ortes, über den das Team schreibt (towns/).")
+        for key in ("name", "description", "school", "supervisor_role"):  # shown as plain text on the team pages
+            if isinstance(item.get(key), str):
+                check.no_html(prefix + key, item[key])
         taxonomy.teams[item["slug"]] = Team(
             slug=item["slug"], name=item["name"], kind=item["kind"],
             description=" ".join(str(item.get("description") or "").split()),

@@ -67,14 +67,14 @@ def load_town(path: str, taxonomy: Taxonomy, problems: Problems) -> Town | None:
         return None
     text, front, check = opened
     data = front.data
-    name = check.text(data, "name", hint="Gib den amtlichen Namen des Ortes an.")
-    description = check.text(data, "description", max_length=200, required=False) or ""
+    name = check.plain_text(data, "name", hint="Gib den amtlichen Namen des Ortes an.")
+    description = check.plain_text(data, "description", max_length=200, required=False) or ""
     state = check.text(data, "state", hint="Gib das Land als ISO-Kürzel an, zum Beispiel DE-TH.")
     if state and state not in taxonomy.regions:
         check.error("state", f"„{state}“ ist keines der fünf ostdeutschen Länder.",
                     "Erlaubt sind: " + ", ".join(sorted(taxonomy.regions)) + ".")
         state = None
-    district = check.text(data, "district", hint="Gib den Landkreis an.")
+    district = check.plain_text(data, "district", hint="Gib den Landkreis an.")
     ags = check.text(data, "ags", hint="Der Amtliche Gemeindeschlüssel hat 8 Ziffern, in Anführungszeichen.")
     if ags and not re.fullmatch(r"\d{8}", ags):
         check.error("ags", f"„{ags}“ ist kein Amtlicher Gemeindeschlüssel.",
@@ -90,19 +90,19 @@ def load_town(path: str, taxonomy: Taxonomy, problems: Problems) -> Town | None:
         check.unknown_keys(block, {"value", "date", "source"}, "population.")
         population = check.number(block, "value", "population.", integer=True, minimum=1, maximum=10_000_000)
         population_date = check.date(block, "date", "population.")
-        population_source = check.text(block, "source", "population.", hint="Nenne die Quelle der Einwohnerzahl.")
+        population_source = check.plain_text(block, "source", "population.", hint="Nenne die Quelle der Einwohnerzahl.")
     area_km2 = area_source = None
     block = check.mapping(data, "area", required=False)
     if block is not None:
         check.unknown_keys(block, {"km2", "source"}, "area.")
         area_km2 = check.number(block, "km2", "area.", minimum=0.1, maximum=5000)
-        area_source = check.text(block, "source", "area.", required=False)
+        area_source = check.plain_text(block, "source", "area.", required=False)
     subdivisions, label = None, "Ortsteile"
     block = check.mapping(data, "subdivisions", required=False)
     if block is not None:
         check.unknown_keys(block, {"count", "label"}, "subdivisions.")
         subdivisions = check.number(block, "count", "subdivisions.", integer=True, minimum=0, maximum=500)
-        label = check.text(block, "label", "subdivisions.", required=False) or label
+        label = check.plain_text(block, "label", "subdivisions.", required=False) or label
         if label not in SUBDIVISION_LABELS:
             check.error("subdivisions.label", f"„{label}“ ist keine bekannte Bezeichnung.",
                         "Erlaubt sind: " + ", ".join(sorted(SUBDIVISION_LABELS)) + ".")
