@@ -68,3 +68,134 @@ def test_town_fact_sources_are_plain_source_names():
         for source in (town.population_source, town.area_source):
             if source:
                 assert "(" not in source and "Kopie" not in source and "nennt" not in source, (town.slug, source)
+
+
+# --- Page citations and quotations hold (issue 15) ---------------------------------------------------------
+
+def _content_files() -> list[str]:
+    return sorted(glob.glob(os.path.join(REPO, "stories", "**", "index.md"), recursive=True)
+                  + glob.glob(os.path.join(REPO, "towns", "*.md")) + glob.glob(os.path.join(REPO, "pillars", "*.md")))
+
+
+def _front_matter_and_body(path: str) -> tuple[dict, str]:
+    import yaml
+
+    text = open(path, encoding="utf-8").read()
+    if text.startswith("---\n"):
+        head, _, body = text[4:].partition("\n---\n")
+        return yaml.safe_load(head) or {}, body
+    return {}, text
+
+
+def _study_pages(study: str) -> range:
+    """The printed page numbers, read from the running heads the PDF extraction kept ("4 Zusammenfassung",
+    "15Selbstgestaltungskräfte aktivieren …", "26 Impressum …"): a number, then a title, no sentence
+    punctuation. The study's text starts on page 4 (cover and title pages carry no text) and ends on 26."""
+    numbers = [int(match.group(1)) for match in
+               re.finditer(r"^ ?(\d{1,2}) ?[A-ZÄÖÜ][^.,;!?\n]*$", study, flags=re.M)]
+    assert len(numbers) >= 5, "running heads of the study not found"
+    return range(min(numbers), max(numbers) + 1)
+
+
+# "S. 8", "S. 6–8", "S. 4, 6–8, 20 und 25", "S. 16 f." (in the text and in the footer note) and the
+# `page:` field of a source ("14-15, 25")
+CITATION = re.compile(r"\bS\.\s?(\d+(?:\s?[–-]\s?\d+)?(?:\s?ff?\.)?(?:(?:,\s?|\s(?:und|bis)\s)\d+(?:\s?[–-]\s?\d+)?"
+                      r"(?:\s?ff?\.)?)*)")
+
+
+def _cited_pages(text: str) -> list[tuple[str, int]]:
+    found = []
+    for match in CITATION.finditer(text):
+        group = match.group(1)
+        for first, last, follows in re.findall(r"(\d+)(?:\s?[–-]\s?(\d+))?(\s?ff?\.)?", group):
+            pages = [int(first)] + ([int(last)] if last else []) + ([int(last or first) + 1] if follows else [])
+            if last and int(last) <= int(first):
+                pages.append(-1)  # "S. 8–6" is no range
+            found += [(match.group(0), page) for page in pages]
+    return found
+
+
+@pytest.mark.skipif(not os.path.exists(STUDY), reason="Die Studie liegt nur im Arbeitsbereich der Entwickler (../shared).")
+def test_page_citations_point_into_the_study():
+    pages = _study_pages(open(STUDY, encoding="utf-8").read())
+    wrong, count = [], 0
+    for path in _content_files():
+        meta, body = _front_matter_and_body(path)
+        texts = [body] + [f"S. {source['page']}" for source in meta.get("sources") or []
+                          if source.get("title") == "Resiliente Kleinstädte" and source.get("page")]
+        for text in texts:
+            for citation, page in _cited_pages(text):
+                count += 1
+                if page not in pages:
+                    wrong.append(f"{os.path.relpath(path, REPO)}: {citation!r} (die Studie hat Text auf S. "
+                                 f"{pages.start}–{pages.stop - 1})")
+    assert count > 100  # the pattern still finds the citations
+    assert not wrong, "\n".join(wrong)
+
+
+def test_citation_pattern_reads_lists_ranges_and_following_pages():
+    assert [page for _, page in _cited_pages("(S. 4, 6–8, 20 und 25)")] == [4, 6, 8, 20, 25]
+    assert [page for _, page in _cited_pages("(S. 16 f.) und S. 9")] == [16, 17, 9]
+    assert -1 in [page for _, page in _cited_pages("S. 8–6")]
+
+
+# Words in German quotation marks that nobody said and that the study does not print, but which are
+# names, not quotations. Each needs its reason; everything else in „…“ must be found in the study.
+NOT_QUOTATIONS = {
+    "Wasserstadt": "amtlicher Beiname von Fürstenberg/Havel seit 2013 (Wikipedia, towns.md)",
+    "Hochschulstadt": "amtlicher Beiname von Schmalkalden seit 2004 (Wikipedia, towns.md)",
+    "Heilbad": "Namenszusatz von Heiligenstadt seit 1950 (Wikipedia, towns.md)",
+    "Kleinstadtgeschichten": "der Name dieser Publikation",
+}
+STUDY_MENTIONED = re.compile(r"\(S\. \d|Studie|Thünen|Autor:innen")
+
+
+def _letters(text: str) -> str:
+    """Only letters and digits, lower case: line breaks, hyphenation at line ends, spaces and punctuation
+    drop out. The PDF extraction lost the ligatures fi, fl and ff (a replacement character, sometimes
+    followed by a space), so both sides write every ligature as "#"."""
+    text = re.sub(r"ffi|ffl|ff|fi|fl", "#", text.lower().replace("\ufffd", "#"))
+    return re.sub(r"[^a-z0-9äöüß#]", "", text)
+
+
+def _quotations(path: str) -> list[str]:
+    """The „…“ passages of a story or profile that claim to be someone's words from the study.
+
+    A passage is checked when its paragraph refers to the study (a page citation, "Studie", "Thünen",
+    "Autor:innen") or when the page has no source that could have said it (only the study and reference
+    works such as Wikipedia). Titles of the page's own sources and the names in NOT_QUOTATIONS are names,
+    not quotations. A story with its own interview may quote it in a paragraph that does not cite the study."""
+    meta, body = _front_matter_and_body(path)
+    sources = meta.get("sources") or []
+    titles = {str(source.get("title")) for source in sources}
+    only_study = all(source.get("title") == "Resiliente Kleinstädte" or source.get("publisher") == "Wikipedia"
+                     for source in sources)
+    paragraphs = [str(meta.get(key) or "") for key in ("title", "description")] + re.split(r"\n\s*\n", body)
+    found = []
+    for paragraph in paragraphs:
+        for passage in re.findall(r"„([^“]*)“", paragraph):
+            if passage in titles or passage in NOT_QUOTATIONS:
+                continue
+            if only_study or STUDY_MENTIONED.search(paragraph):
+                found.append(passage)
+    return found
+
+
+@pytest.mark.skipif(not os.path.exists(STUDY), reason="Die Studie liegt nur im Arbeitsbereich der Entwickler (../shared).")
+def test_quotations_occur_in_the_study():
+    study = _letters(open(STUDY, encoding="utf-8").read())
+    missing = []
+    for path in _content_files():
+        for passage in _quotations(path):
+            parts = [part for part in re.split(r"\s*(?:\[…\]|…|\.\.\.)\s*", passage) if _letters(part)]
+            position = 0
+            for part in parts:  # an ellipsis leaves words out; the rest must follow in order
+                position = study.find(_letters(part), position)
+                if position < 0:
+                    missing.append(f"{os.path.relpath(path, REPO)}: „{passage}“")
+                    break
+    assert not missing, "Diese Zitate stehen nicht in der Studie:\n" + "\n".join(missing)
+
+
+def test_allowed_names_are_few_and_explained():
+    assert len(NOT_QUOTATIONS) <= 8 and all(len(reason) > 15 for reason in NOT_QUOTATIONS.values())
