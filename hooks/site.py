@@ -76,8 +76,10 @@ def on_config(config):
     content = load_for_build(root)  # everything, or in `make preview` only the changed stories
     if content.partial:  # pages left out of a preview are no reason to stop it
         config.validation.links.not_found = logging.INFO
-    if content.problems:
-        for problem in content.problems.sorted():
+    for problem in content.problems.warnings:  # shown, but no reason to stop (and not a warning for --strict)
+        log.info(problem.format())
+    if content.problems:  # errors only
+        for problem in content.problems.errors:
             log.error(problem.format())
         raise PluginError(f"{len(content.problems)} Problem(e) in den Inhalten: Die Seite wird nicht gebaut. "
                           "Führe `make check` aus, um alle Hinweise zu sehen.")

@@ -118,3 +118,9 @@ def test_nothing_changed(site):
     found, reviews, content = review.review(site.root)
     assert "Keine Geschichte geändert." in review.format_text(found, reviews, content)
     assert "ändert keine Geschichte" in review.format_markdown(found, reviews, content)
+
+
+def test_markdown_cells_show_content_as_text():
+    """A title with markup reaches the PR comment as text: GitHub would render <img> (a tracking pixel) and
+    a | would split the table."""
+    assert review._cell('<img src=x onerror=alert(1)> A | B & C\nD') == "&lt;img src=x onerror=alert(1)&gt; A \\| B &amp; C D"

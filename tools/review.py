@@ -13,6 +13,7 @@ $GITHUB_STEP_SUMMARY).
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import re
 import sys
@@ -221,7 +222,8 @@ def format_text(found: Changes, reviews: list[StoryReview], content: Content | N
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Content in the PR comment's Markdown: as text (GitHub would render <img> and friends), one table cell."""
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def format_markdown(found: Changes, reviews: list[StoryReview], content: Content | None) -> str:
