@@ -65,6 +65,26 @@ class FixtureSite:
             return handle.read()
 
 
+_built_once: dict[str, FixtureSite] = {}
+
+
+def built_once(tmp_path_factory, name: str, write, site_url: str) -> FixtureSite:
+    """The fixture site with `write(site)`'s content, built once per test session under `name`.
+
+    Each test module imports a session fixture that calls this, and pytest keeps one session fixture per module
+    that defines it: the cache makes it one build per session."""
+    if name not in _built_once:
+        root = str(tmp_path_factory.mktemp(name) / "site-src")
+        corpus.prepare_site(root, source=FIXTURE)
+        site = FixtureSite(root)
+        write(site)
+        result = site.build(env={"SITE_URL": site_url})
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+        site.site_dir = os.path.join(root, "site")
+        _built_once[name] = site
+    return _built_once[name]
+
+
 @pytest.fixture
 def site(tmp_path) -> FixtureSite:
     root = str(tmp_path / "site-src")

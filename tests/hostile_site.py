@@ -15,8 +15,7 @@ import os
 import pytest
 from PIL import Image
 
-import corpus
-from conftest import FIXTURE, FixtureSite
+from conftest import FixtureSite, built_once
 
 SITE_URL = "https://kleinstadtgeschichten.example.org/"
 MARK = "ksgxss"  # in every payload, so that the tests find where a field went
@@ -81,22 +80,10 @@ Der Text zeigt `{SCRIPT}` als Code.
                "stories:\n  - angriff\n  - nachbar\n---\n\nDas Editorial zeigt `" + SCRIPT + "` nur als Code.\n")
 
 
-_built: dict[str, FixtureSite] = {}
-
-
 @pytest.fixture(scope="session")
 def hostile(tmp_path_factory) -> FixtureSite:
     """The fixture site with the hostile content, built as `make build` would (KSG_TODAY=2026-06-01)."""
-    if "site" in _built:
-        return _built["site"]
-    root = str(tmp_path_factory.mktemp("hostile") / "site-src")
-    corpus.prepare_site(root, source=FIXTURE)
-    site = FixtureSite(root)
-    write_hostile_content(site)
-    result = site.build(env={"SITE_URL": SITE_URL})
-    assert result.returncode == 0, result.stderr[-4000:]
-    _built["site"] = site
-    return site
+    return built_once(tmp_path_factory, "hostile", write_hostile_content, SITE_URL)
 
 
 def output_files(site: FixtureSite):

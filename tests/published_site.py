@@ -17,8 +17,7 @@ import os
 import pytest
 from PIL import Image
 
-import corpus
-from conftest import FIXTURE, FixtureSite
+from conftest import FixtureSite, built_once
 
 SITE_URL = "https://kleinstadtgeschichten.example.org/"
 NEWEST = ("hafen", "brueckenfest", "markt")  # newest first
@@ -87,25 +86,10 @@ Geplant war das seit Langem.[^1] Mehr dazu [weiter oben](#wie-es-begann).
     site.story("spaeter", date=dt.date(2026, 4, 4), towns=("altdorf",), embargo=dt.date(2026, 12, 24))
 
 
-_built: dict[str, FixtureSite] = {}
-
-
 @pytest.fixture(scope="session")
 def published(tmp_path_factory) -> FixtureSite:
     """The fixture site with the stories above, built as `make build` would (KSG_TODAY=2026-06-01)."""
-    # Each test module imports this fixture, and pytest keeps one session fixture per module that defines
-    # it: the cache makes it one build per session.
-    if "site" in _built:
-        return _built["site"]
-    root = str(tmp_path_factory.mktemp("published") / "site-src")
-    corpus.prepare_site(root, source=FIXTURE)
-    site = FixtureSite(root)
-    write_stories(site)
-    result = site.build(env={"SITE_URL": SITE_URL})
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
-    site.site_dir = os.path.join(root, "site")
-    _built["site"] = site
-    return site
+    return built_once(tmp_path_factory, "published", write_stories, SITE_URL)
 
 
 def read(site: FixtureSite, relative: str, mode: str = "r"):
