@@ -14,7 +14,7 @@ import time
 import warnings
 from dataclasses import asdict, dataclass
 
-from PIL import Image
+from PIL import Image, ImageFile
 
 from .fields import FieldChecker
 
@@ -65,7 +65,13 @@ def inspect(path: str, hero: bool = True) -> ImageFacts:
                 orientation = image.getexif().get(ORIENTATION_TAG, 1)
                 if kind == "JPEG":
                     image.draft(image.mode if image.mode in ("RGB", "L") else None, (max(1, width // 8), max(1, height // 8)))
-                image.load()
+                # A cut-off file must fail here, whatever another library set: WeasyPrint (the print edition)
+                # switches Pillow's global LOAD_TRUNCATED_IMAGES on when it is imported.
+                lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+                try:
+                    image.load()
+                finally:
+                    ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
