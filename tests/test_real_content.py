@@ -199,3 +199,22 @@ def test_quotations_occur_in_the_study():
 
 def test_allowed_names_are_few_and_explained():
     assert len(NOT_QUOTATIONS) <= 8 and all(len(reason) > 15 for reason in NOT_QUOTATIONS.values())
+
+
+def test_site_links_in_town_profiles_name_existing_pages():
+    """`make check` checks the links of stories; the town profiles link to stories too (issue 15)."""
+    from kleinstadt.content import load_content
+
+    content = load_content(REPO)
+    known = {"geschichten": {story.slug for story in content.stories}, "orte": set(content.towns)}
+    broken, count = [], 0
+    for path in glob.glob(os.path.join(REPO, "towns", "*.md")):
+        _, body = _front_matter_and_body(path)
+        for target in re.findall(r"\]\((/[^)\s#]*)", body):
+            parts = [part for part in target.split("/") if part]
+            if len(parts) == 2 and parts[0] in known:
+                count += 1
+                if parts[1] not in known[parts[0]]:
+                    broken.append(f"{os.path.relpath(path, REPO)}: {target}")
+    assert count >= 1
+    assert not broken, "\n".join(broken)
