@@ -176,22 +176,26 @@ def town_fields(taxonomy: Taxonomy) -> list[dict]:
         _text("ags", "Amtlicher Gemeindeschlüssel", "Acht Ziffern; die ersten beiden nennen das Land ("
               + ", ".join(f"{number} {code[3:]}" for number, code in AGS_STATE.items()) + ").",
               pattern=(r"^\d{8}$", "Der Amtliche Gemeindeschlüssel hat genau 8 Ziffern.")),
-        {"name": "population", "label": "Einwohnerzahl", "widget": "object", "required": False, "fields": [
+        {"name": "population", "label": "Einwohnerzahl", "widget": "object", "required": False,
+         "hint": "Die amtliche Zahl mit Stichtag und Quelle.", "fields": [
             _number("value", "Einwohner", "Die Zahl der Einwohnerinnen und Einwohner.", integer=True, minimum=1,
                     maximum=10_000_000),
             dict(DATE, name="date", label="Stand", hint="Der Stichtag der Zahl."),
             _text("source", "Quelle", "Woher die Zahl stammt."),
         ]},
-        {"name": "area", "label": "Fläche", "widget": "object", "required": False, "fields": [
+        {"name": "area", "label": "Fläche", "widget": "object", "required": False,
+         "hint": "Die Fläche in Quadratkilometern.", "fields": [
             _number("km2", "Fläche in km²", "Zum Beispiel 74.69.", integer=False, minimum=0.1, maximum=5000),
             _text("source", "Quelle", "Woher die Angabe stammt.", required=False),
         ]},
-        {"name": "subdivisions", "label": "Ortsteile", "widget": "object", "required": False, "fields": [
+        {"name": "subdivisions", "label": "Ortsteile", "widget": "object", "required": False,
+         "hint": "Wie viele Ortsteile, Stadtteile oder Ortschaften der Ort hat.", "fields": [
             _number("count", "Anzahl", "Wie viele Ortsteile der Ort hat.", integer=True, minimum=0, maximum=500),
             _select("label", "Bezeichnung", "Wie der Ort sie nennt.",
                     [(label, label) for label in sorted(SUBDIVISION_LABELS)], multiple=False, required=False),
         ]},
-        {"name": "coordinates", "label": "Lage", "widget": "object", "fields": [
+        {"name": "coordinates", "label": "Lage", "widget": "object",
+         "hint": "Die Koordinaten für die Karte (Dezimalgrad).", "fields": [
             _number("lat", "Breitengrad", "Zwischen 50 und 55, zum Beispiel 53.4667.", integer=False, minimum=50,
                     maximum=55),
             _number("lon", "Längengrad", "Zwischen 9,5 und 15,5, zum Beispiel 12.0333.", integer=False,
@@ -244,7 +248,7 @@ def cms_config(taxonomy: Taxonomy, towns: dict[str, str], settings: dict | None 
                 "name": "stories",
                 "label": "Geschichten",
                 "label_singular": "Geschichte",
-                "description": "Jede Geschichte liegt in stories/<ort>/<JJJJ-MM-TT>-<kurzname>/index.md, "
+                "description": "Jede Geschichte liegt in stories/ORT/JJJJ-MM-TT-KURZNAME/index.md, "
                                "ihre Bilder daneben.",
                 "folder": "stories",
                 "path": "{{fields.towns.0}}/{{year}}-{{month}}-{{day}}-{{slug}}/index",
