@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 export PYTHONPATH := $(CURDIR)/hooks:$(CURDIR)/tools
 
-.PHONY: install system serve build check test bench story preview review lighthouse codeowners
+.PHONY: install system serve build check test bench story preview review lighthouse codeowners cms-config
 
 install: system $(STAMP) node_modules/.package-lock.json
 
@@ -27,7 +27,8 @@ $(STAMP): requirements.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
 # The Nu Html Checker (vnu.jar) for the HTML tests, pinned in package-lock.json; it runs on Debian's Java,
-# so its install script (which would download a Java) is skipped.
+# so its install script (which would download a Java) is skipped. Also Sveltia CMS and its fonts, which the
+# build copies to /redaktion/ (hooks/kleinstadt/editor_page.py).
 node_modules/.package-lock.json: package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 
@@ -53,6 +54,10 @@ review: install
 # .github/CODEOWNERS from the teams in taxonomy.yml (after registering a youth newsroom).
 codeowners: install
 	@$(PY) tools/codeowners.py --write
+
+# editor/config.yml, the web editor's configuration (/redaktion/), from the content model, taxonomy.yml and towns/.
+cms-config: install
+	@$(PY) tools/cms_config.py
 
 test: install
 	$(PY) -m pytest

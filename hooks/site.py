@@ -22,7 +22,7 @@ from mkdocs.structure.toc import get_toc
 
 from kleinstadt.preview import load_for_build
 from kleinstadt.dates import german_date
-from kleinstadt import feeds, opendata, sitemap
+from kleinstadt import editor_page, feeds, opendata, sitemap
 from kleinstadt.linked_data import LinkedData
 from kleinstadt.redirects import REDIRECT_PAGE, redirect_maps
 from kleinstadt.search import build_search_index
@@ -327,6 +327,8 @@ def on_post_build(config):
          getattr(state, "media", None))  # kleinstadt/feeds.py; media: the photo variants, if made
     step("Offene Daten", opendata.write_open_data, site_dir, views, config.site_url, publisher)  # kleinstadt/opendata.py
     step("Sitemap", sitemap.write_sitemap_and_robots, site_dir, views, config.site_url)  # kleinstadt/sitemap.py
+    # After search, feeds and sitemap, so that none of them lists it: kleinstadt/editor_page.py
+    step("Redaktion", editor_page.write_editor, site_dir, views.content.root, os.path.dirname(os.path.dirname(__file__)))
     # One line for operators and `make bench`: where the time after the pages went.
     log.info("Zeiten: Bilder vorbereiten %.2f s; " % state.media.summary.wall
              + "; ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.items()))

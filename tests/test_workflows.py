@@ -108,3 +108,10 @@ def test_workflows_skip_debian_packages_they_do_not_need():
     for name in ("pr.yml", "deploy.yml"):
         jobs = load(name)["jobs"]
         assert jobs[next(iter(jobs))]["env"]["KSG_SKIP_SYSTEM"] == "1"
+
+
+def test_only_deploy_workflow_deploys_pages():
+    """One workflow deploys GitHub Pages (issue 16): deploy.yml on main; release.yml only attaches files."""
+    for name in ("release.yml", "pr.yml"):
+        text = open(os.path.join(REPO, ".github", "workflows", name), encoding="utf-8").read()
+        assert "deploy-pages" not in text and "upload-pages-artifact" not in text, name

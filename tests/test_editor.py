@@ -1,0 +1,107 @@
+"""The web editor (/redaktion/, issue 16) without a browser: the committed configuration is current and
+valid against the JSON Schema that Sveltia CMS ships; the copied bundle names no CDN; the page is left out
+of search, sitemap and feeds and carries noindex and its own policy. The browser side: test_editor_browser.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import jsonschema
+import pytest
+import yaml
+
+import corpus
+from kleinstadt import editor_config, editor_page
+from kleinstadt.sources import SOURCE_KEYS
+from kleinstadt.story import IMAGE_KEYS, STORY_KEYS
+from kleinstadt.town import TOWN_KEYS
+
+REPO = corpus.REPO
+CMS = os.path.join(REPO, "node_modules", "@sveltia", "cms")
+needs_npm = pytest.mark.skipif(not os.path.isdir(CMS), reason="node_modules fehlt: `make install` (npm ci)")
+
+
+def schema_validator():
+    with open(os.path.join(CMS, "schema", "sveltia-cms.json"), encoding="utf-8") as handle:
+        return jsonschema.Draft7Validator(json.load(handle))
+
+
+def test_committed_configuration_is_current():
+    with open(os.path.join(REPO, editor_config.CONFIG_FILE), encoding="utf-8") as handle:
+        committed = handle.read()
+    assert committed == editor_config.render(REPO), "editor/config.yml ist veraltet: `make cms-config` ausführen"
+
+
+@needs_npm
+def test_configuration_validates_against_the_shipped_schema():
+    validator = schema_validator()
+    config = yaml.safe_load(editor_config.render(REPO))
+    errors = [f"{list(error.path)}: {error.message}" for error in validator.iter_errors(config)]
+    assert not errors, errors
+    broken = yaml.safe_load(editor_config.render(REPO))
+    broken["collections"][0]["fields"][0]["lable"] = "Tippfehler"  # the schema is strict: it notices
+    assert list(validator.iter_errors(broken))
+
+
+def _fields(config: dict, collection: str) -> dict:
+    return {field["name"]: field for field in next(c for c in config["collections"] if c["name"] == collection)["fields"]}
+
+
+def test_every_front_matter_field_has_a_german_widget():
+    config = yaml.safe_load(editor_config.render(REPO))
+    stories, towns = _fields(config, "stories"), _fields(config, "towns")
+    assert set(stories) - {"body"} == STORY_KEYS and set(towns) - {"body"} == TOWN_KEYS
+    assert {f["name"] for f in stories["image"]["fields"]} == IMAGE_KEYS
+    assert {f["name"] for f in stories["sources"]["fields"]} == SOURCE_KEYS
+    for field in list(stories.values()) + list(towns.values()) + stories["image"]["fields"]:
+        assert field.get("label") and field.get("hint"), field["name"]
+    assert stories["description"]["maxlength"] == 200
+    assert (stories["pillars"]["min"], stories["pillars"]["max"]) == (1, 2)
+    assert [o["value"] for o in stories["status"]["options"]] == ["draft", "review"]
+    assert {o["value"] for o in stories["towns"]["options"]} == {
+        name[:-3] for name in os.listdir(os.path.join(REPO, "towns")) if name.endswith(".md")}
+    assert config["publish_mode"] == "editorial_workflow"
+    assert config["collections"][0]["path"] == "{{fields.towns.0}}/{{year}}-{{month}}-{{day}}-{{slug}}/index"
+    assert config["backend"]["auth_methods"] == ["token"] or config["backend"].get("base_url")
+
+
+@needs_npm
+def test_rewritten_bundle_names_no_cdn_and_fonts_match_the_pinned_versions():
+    with open(os.path.join(CMS, editor_page.BUNDLE), encoding="utf-8") as handle:
+        original = handle.read()
+    rewritten = editor_page.rewrite_bundle(original)  # raises when an upgrade moved an address
+    for needle in ("cdn.jsdelivr.net", "${iP}@${rP}/locales", "fetch(NSe)", "checkStatus:kye"):
+        assert needle not in rewritten.replace("return;try{let e=await fetch(NSe)", "")
+    for url, (package, version, file) in editor_page.FONTS.items():
+        assert f"@{version}/" in url
+        assert editor_page.package_version(REPO, package) == version
+        assert os.path.exists(os.path.join(editor_page.package_dir(REPO, package), file))
+    assert editor_page.package_version(REPO, editor_page.PACKAGE) == editor_page.VERSION
+    with pytest.raises(editor_page.EditorError):
+        editor_page.rewrite_bundle(original.replace("USe=`${iP}@${rP}/locales`", "USe=`${iP}@${rP}/l10n`"))
+
+
+@needs_npm
+def test_built_editor_page(site):
+    result = site.build()
+    assert result.returncode == 0, result.stderr[-2000:]
+    folder = os.path.join(site.root, "site", "redaktion")
+    with open(os.path.join(folder, "index.html"), encoding="utf-8") as handle:
+        html = handle.read()
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert editor_page.EDITOR_POLICY in html and "ksg-editor-policy" not in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "kein Inline-Skript auf der Editor-Seite"
+    for name in ("sveltia-cms.js", "editor.js", "config.yml", "locales/de.json", "fonts/source-sans-3-latin-wght-normal.woff2"):
+        assert os.path.exists(os.path.join(folder, name)), name
+    for name in ("sitemap.xml",):
+        with open(os.path.join(site.root, "site", name), encoding="utf-8") as handle:
+            assert "/redaktion/" not in handle.read()
+    for dirpath, _, names in os.walk(os.path.join(site.root, "site")):
+        for name in names:
+            if name.endswith((".xml", ".json")) and "redaktion" not in dirpath and "pagefind" not in dirpath:
+                with open(os.path.join(dirpath, name), encoding="utf-8", errors="replace") as handle:
+                    assert "/redaktion/" not in handle.read(), name
+    pagefind = os.path.join(site.root, "site", "pagefind")
+    assert os.path.isdir(pagefind) and not any("redaktion" in n for _, _, ns in os.walk(pagefind) for n in ns)

@@ -1,0 +1,241 @@
+"""The web editor (/redaktion/) in Debian's Chromium with the real Sveltia CMS bundle.
+
+The site is built from the fixture site; the "repository" the editor works on is a local copy of that
+fixture (taxonomy, towns, one story) placed in the browser's origin-private file system, which a stubbed
+showDirectoryPicker hands to Sveltia's local workflow (tests/editor/opfs.js). No login, no network.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import json
+import os
+import re
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+import corpus
+from conftest import FIXTURE, build_site
+from kleinstadt.frontmatter import parse
+
+playwright = pytest.importorskip("playwright.sync_api")
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+OPFS = os.path.join(os.path.dirname(__file__), "editor", "opfs.js")
+ARTIFACTS = os.path.join(corpus.REPO, "test-results", "editor")
+EXISTING = "stories/altdorf/2026-03-01-jugendparlament-altdorf/index.md"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BODY = """Das Jugendparlament tagt jeden Monat.[^1]
+
+## Wie es angefangen hat
+
+> [!TIP]
+> Die Sitzungen sind öffentlich.
+
+| Jahr | Mitglieder |
+|---|---|
+| 2024 | 12 |
+
+[^1]: Nach der Mitgliederliste.
+"""
+
+
+def repository_files(root: str) -> dict[str, str]:
+    files = {".git/": ""}
+    for dirpath, _, names in os.walk(root):
+        for name in names:
+            rel = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
+            if rel.startswith(("stories/", "towns/", "taxonomy.yml")):
+                with open(os.path.join(dirpath, name), "rb") as handle:
+                    files[rel] = base64.b64encode(handle.read()).decode("ascii")
+    return files
+
+
+@pytest.fixture(scope="module")
+def editor(tmp_path_factory):
+    from static_server import serve
+    from browser import chromium
+
+    root = str(tmp_path_factory.mktemp("editor") / "site-src")
+    corpus.prepare_site(root, source=FIXTURE)
+    corpus.write_story(root, "jugendparlament-altdorf", dt.date(2026, 3, 1), ["altdorf"], title="Das Jugendparlament",
+                       description="Ein Anreißer: „Jugend“ & Politik.", pillars=["jugend", "selbstgestaltung"],
+                       themes=["jugend"], body=BODY)
+    result = build_site(root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with serve(os.path.join(root, "site")) as base, chromium() as browser:
+        yield {"root": root, "base": base, "browser": browser, "files": repository_files(root)}
+
+
+class Session:
+    def __init__(self, editor):
+        self.context = editor["browser"].new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+        self.context.add_init_script(path=OPFS)
+        self.page = self.context.new_page()
+        self.requests, self.console = [], []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+        self.page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
+        self.page.goto(editor["base"] + "redaktion/")
+        self.page.get_by_role("button", name="Mit lokalem Repository arbeiten").wait_for()
+        self.editor = editor
+
+    def open_local(self):
+        self.page.evaluate("files => ksgFillRepository(files)", self.editor["files"])
+        self.page.get_by_role("button", name="Mit lokalem Repository arbeiten").click()
+        self.page.get_by_role("grid", name="Einträge").wait_for()
+
+    def read(self, prefix: str) -> dict[str, bytes]:
+        files = self.page.evaluate("prefix => ksgReadRepository(prefix)", prefix)
+        return {path: base64.b64decode(data) for path, data in files.items()}
+
+    def tab_to(self, locator, limit: int = 120, back: bool = False):
+        for _ in range(limit):
+            self.page.keyboard.press("Shift+Tab" if back else "Tab")
+            if locator.evaluate("e => e === document.activeElement"):
+                return
+        raise AssertionError(f"Mit der Tabulatortaste nicht erreicht: {locator}")
+
+    def close(self):
+        self.context.close()
+
+
+def test_no_third_party_request_and_no_console_error_before_login(editor):
+    session = Session(editor)
+    try:
+        session.page.wait_for_timeout(2500)  # the update and status checks would run by now
+        host = urlsplit(editor["base"]).netloc
+        foreign = [url for url in session.requests if urlsplit(url).scheme in ("http", "https")
+                   and urlsplit(url).netloc != host]
+        assert not foreign, foreign
+        assert not [line for line in session.console if not line.startswith("warning:")], session.console
+        assert session.page.locator("html").get_attribute("lang") == "de"
+        assert "Mit Zugriffstoken anmelden" in session.page.inner_text("body")  # German UI strings, served locally
+        session.page.screenshot(path=os.path.join(ARTIFACTS, "anmelden.png"))
+    finally:
+        session.close()
+
+
+def _axe(page) -> list[dict]:
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    return results.response["violations"]
+
+
+def test_axe_reports_no_violation_caused_by_the_configuration(editor):
+    """The CMS's own markup has violations we cannot fix (reported in README.md); none may stem from our
+    labels, hints or page: no violation node may contain one of our labels or hints."""
+    session = Session(editor)
+    try:
+        found = {"anmelden": _axe(session.page)}
+        session.open_local()
+        session.page.goto(editor["base"] + "redaktion/#/collections/stories/new")
+        session.page.get_by_role("textbox", name="Überschrift").wait_for()
+        found["formular"] = _axe(session.page)
+        with open(os.path.join(ARTIFACTS, "axe.json"), "w", encoding="utf-8") as handle:
+            json.dump({page: [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": len(v["nodes"])}
+                              for v in violations] for page, violations in found.items()}, handle, indent=1)
+        config = yaml.safe_load(open(os.path.join(editor["root"], "site", "redaktion", "config.yml"), encoding="utf-8"))
+        ours = set()
+        for collection in config["collections"]:
+            for field in collection["fields"]:
+                ours.update(text for text in (field.get("label"), field.get("hint")) if text and len(text) > 12)
+        caused = [(page, v["id"], node["html"][:200]) for page, violations in found.items() for v in violations
+                  for node in v["nodes"] if any(text in node["html"] for text in ours)]
+        assert not caused, caused
+    finally:
+        session.close()
+
+
+def test_existing_story_saves_back_without_losing_a_field(editor):
+    session = Session(editor)
+    try:
+        session.open_local()
+        page = session.page
+        page.get_by_role("row", name=re.compile("Das Jugendparlament")).click()
+        title = page.get_by_role("textbox", name="Überschrift")
+        title.wait_for()
+        title.press("End")
+        page.keyboard.type(" tagt")
+        page.get_by_role("button", name="Speichern").click()
+        page.get_by_text("Eintrag gespeichert").wait_for()
+        saved = session.read("stories/")[EXISTING].decode("utf-8")
+        with open(os.path.join(editor["root"], EXISTING), encoding="utf-8") as handle:
+            before = parse(handle.read())
+        after = parse(saved)
+        expected = dict(before.data, title=before.data["title"] + " tagt")
+        assert after.data == expected
+        assert after.body.strip() == before.body.strip()
+    finally:
+        session.close()
+
+
+def _pick(session, name: str, prefix: str):
+    """A select with the keyboard: open the list, type the start of an option, Enter."""
+    session.tab_to(session.page.get_by_role("combobox", name=name))
+    session.page.keyboard.press("ArrowDown")
+    session.page.wait_for_timeout(250)
+    session.page.keyboard.type(prefix)
+    session.page.wait_for_timeout(250)
+    session.page.keyboard.press("Enter")
+    session.page.wait_for_timeout(250)
+
+
+def test_create_a_story_with_the_keyboard_only(editor, tmp_path):
+    session = Session(editor)
+    try:
+        session.open_local()
+        page = session.page
+        session.tab_to(page.get_by_role("button", name="Eintrag oder Medien anlegen"), back=True)
+        page.keyboard.press("Enter")
+        page.get_by_role("menuitem", name="Geschichte").wait_for()
+        page.wait_for_timeout(300)
+        page.keyboard.press("Enter")
+        page.get_by_text("Geschichte\u2069 anlegen").wait_for()
+        session.tab_to(page.get_by_role("textbox", name="Überschrift"))
+        page.keyboard.type("Ein Garten für alle")
+        session.tab_to(page.get_by_role("textbox", name="Anreißer"))
+        page.keyboard.type("Jugendliche aus Altdorf legen hinter der Schule einen Garten an.")
+        _pick(session, "Orte", "Altdorf")
+        _pick(session, "Pfeiler", "Jugend")
+        _pick(session, "Team", "Redaktion")
+        session.tab_to(page.get_by_role("button", name=re.compile("Quelle.*hinzufügen")))
+        page.keyboard.press("Enter")
+        session.tab_to(page.get_by_role("textbox", name="Titel"))
+        page.keyboard.type("Gespräch mit der Leiterin des Jugendclubs")
+        # TODO (issue 16): the image. "Durchsuchen" opens Sveltia's media dialog, not a file chooser; the
+        # keyboard path through that dialog is not automated yet, so this story is saved without one.
+        session.tab_to(page.get_by_role("textbox", name="Text"))
+        page.keyboard.type("Hinter der Schule wächst jetzt ein Garten.")
+        page.keyboard.press("Control+s")
+        page.get_by_text("Eintrag gespeichert").wait_for(timeout=10000)
+        page.screenshot(path=os.path.join(ARTIFACTS, "formular.png"))
+        files = session.read("stories/")
+        today = dt.date.today().isoformat()
+        folder = f"stories/altdorf/{today}-ein-garten-fuer-alle"
+        assert f"{folder}/index.md" in files, sorted(files)
+        story = parse(files[f"{folder}/index.md"].decode("utf-8")).data
+        assert story["title"] == "Ein Garten für alle" and story["towns"] == ["altdorf"]
+        assert story["pillars"] == ["jugend"] and story["authors"] == ["redaktion"] and story["status"] == "draft"
+        assert story["date"] == dt.date.today()
+        # the project's own check accepts it as it is
+        from kleinstadt.content import load_content
+
+        copy = str(tmp_path / "repo")
+        shutil.copytree(editor["root"], copy, ignore=shutil.ignore_patterns("site"))
+        for path, data in files.items():
+            os.makedirs(os.path.dirname(os.path.join(copy, path)), exist_ok=True)
+            with open(os.path.join(copy, path), "wb") as handle:
+                handle.write(data)
+        content = load_content(copy)
+        assert not content.problems, [p.format() for p in content.problems.errors]
+        assert any(s.title == "Ein Garten für alle" for s in content.stories)
+    finally:
+        session.close()
