@@ -88,8 +88,10 @@ class Session:
         self.page.get_by_role("button", name="Mit lokalem Repository arbeiten").wait_for()
         self.editor = editor
 
-    def open_local(self):
-        self.page.evaluate("files => ksgFillRepository(files)", self.editor["files"])
+    def open_local(self, extra: dict[str, bytes] | None = None):
+        files = dict(self.editor["files"], **{path: base64.b64encode(data).decode("ascii")
+                                               for path, data in (extra or {}).items()})
+        self.page.evaluate("files => ksgFillRepository(files)", files)
         self.page.get_by_role("button", name="Mit lokalem Repository arbeiten").click()
         self.page.get_by_role("grid", name="Einträge").wait_for()
 
@@ -310,5 +312,89 @@ def test_create_a_story_with_the_keyboard_only(editor, tmp_path):
     except Exception:
         session.page.screenshot(path=os.path.join(ARTIFACTS, "fehler-tastatur.png"), full_page=True)
         raise
+    finally:
+        session.close()
+
+
+# What Sveltia CMS 0.221.1 says (its own German strings, locales/de.json, served from the site).
+TOO_LONG = "Es dürfen höchstens 200 Zeichen eingegeben werden."
+REQUIRED = "Dieses Feld ist erforderlich."
+TOO_MANY = "Es dürfen höchstens 2 Elemente hinzugefügt werden."
+CANNOT_SAVE = re.compile(r"\d+ Felder? enth(a|ä)lt Fehler|Felder enthalten Fehler")
+
+
+def _field_alert(page, label: str):
+    return page.get_by_role("group", name=f"Feld „\u2068{label}\u2069“").get_by_role("alert")
+
+
+def test_form_refuses_in_german_what_make_check_refuses(editor, tmp_path):
+    """A new story: a 250-character description, an image without alt text; the pillar select offers no third
+    option once two are chosen. Saving is refused with Sveltia's German messages and writes nothing."""
+    session = Session(editor)
+    try:
+        session.open_local()
+        page = session.page
+        before = session.read("stories/")
+        page.goto(editor["base"] + "redaktion/#/collections/stories/new")
+        page.get_by_role("textbox", name="Überschrift").fill("Zu lang und ohne Bildbeschreibung")
+        page.get_by_role("textbox", name="Anreißer").fill("x" * 250)
+        page.get_by_role("textbox", name="Anreißer").focus()
+        _pick(session, "Orte", "Altdorf")
+        _pick(session, "Pfeiler", "Jugend")
+        _pick(session, "Pfeiler", "Selbst")
+        # two pillars chosen: the select is gone, a third cannot be picked
+        assert page.get_by_role("combobox", name="Pfeiler").count() == 0
+        pillars = page.get_by_role("group", name="Feld „\u2068Pfeiler\u2069“").get_by_role("row")
+        assert pillars.count() == 2
+        _pick(session, "Team", "Redaktion")
+        _add_image_with_the_keyboard(session, _hero_image(str(tmp_path / "bild.jpg")), "", "Mia K.", "CC BY 4.0")
+        session.tab_to(page.get_by_role("button", name=re.compile("Quelle.*hinzufügen")))
+        page.keyboard.press("Enter")
+        session.tab_to(page.get_by_role("textbox", name="Titel", exact=True))
+        page.keyboard.type("Gespräch")
+        session.tab_to(page.get_by_role("textbox", name="Text", exact=True))
+        page.keyboard.type("Ein Text.")
+        page.get_by_role("button", name="Speichern").click()
+        _field_alert(page, "Anreißer").filter(has_text=TOO_LONG).wait_for(timeout=10000)
+        assert _field_alert(page, "Bildbeschreibung (Alternativtext)").inner_text().strip().endswith(REQUIRED)
+        assert page.get_by_role("alert").filter(has_text=CANNOT_SAVE).count() == 1
+        # only these two fields are wrong
+        errors = [text.split("\n")[-1] for text in page.locator("[id$=-error]").all_inner_texts() if text.strip()]
+        assert sorted(errors) == sorted([TOO_LONG, REQUIRED]), errors
+        page.wait_for_timeout(500)
+        assert session.read("stories/") == before, "nichts gespeichert"
+        page.screenshot(path=os.path.join(ARTIFACTS, "abgelehnt.png"))
+    finally:
+        session.close()
+
+
+THREE_PILLARS = "stories/altdorf/2026-04-01-drei-pfeiler/index.md"
+
+
+def test_form_refuses_an_existing_story_with_three_pillars(editor):
+    """A story written with Git that breaks the rules (three pillars, 250 characters, an image without alt
+    text) opens in the editor, and saving it is refused, in German, until it is corrected."""
+    text = ("---\ntitle: Drei Pfeiler\ndescription: " + "x" * 250 + "\ndate: 2026-04-01\ntowns: [altdorf]\n"
+            "pillars: [jugend, selbstgestaltung, finanzen]\nauthors: [redaktion]\n"
+            "image:\n  file: bild.jpg\n  credit: Mia K.\n  license: CC BY 4.0\n"
+            "sources:\n  - title: Gespräch\nstatus: draft\n---\n\nEin Text.\n")
+    session = Session(editor)
+    try:
+        session.open_local({THREE_PILLARS: text.encode("utf-8")})
+        page = session.page
+        page.get_by_role("row", name=re.compile("Drei Pfeiler")).click()
+        title = page.get_by_role("textbox", name="Überschrift")
+        title.wait_for()
+        title.press("End")
+        page.keyboard.type(" und mehr")
+        page.get_by_role("button", name="Speichern").click()
+        _field_alert(page, "Anreißer").filter(has_text=TOO_LONG).wait_for(timeout=10000)
+        assert _field_alert(page, "Pfeiler").inner_text().strip().endswith(TOO_MANY)
+        assert page.get_by_role("alert").filter(has_text="3 Felder enthalten Fehler").count() == 1
+        # the third is further down: the alt text, shown once the field scrolls into view
+        session.tab_to(page.get_by_role("textbox", name="Bildbeschreibung (Alternativtext)"))
+        assert _field_alert(page, "Bildbeschreibung (Alternativtext)").inner_text().strip().endswith(REQUIRED)
+        page.wait_for_timeout(500)
+        assert session.read(THREE_PILLARS)[THREE_PILLARS].decode("utf-8") == text, "nichts gespeichert"
     finally:
         session.close()
