@@ -63,6 +63,7 @@ def test_every_front_matter_field_has_a_german_widget():
     assert {o["value"] for o in stories["towns"]["options"]} == {
         name[:-3] for name in os.listdir(os.path.join(REPO, "towns")) if name.endswith(".md")}
     assert config["publish_mode"] == "editorial_workflow"
+    assert config["media_libraries"] == {"stock_assets": False}  # no stock photos from other hosts
     assert config["collections"][0]["path"] == "{{fields.towns.0}}/{{year}}-{{month}}-{{day}}-{{slug}}/index"
     assert config["backend"]["auth_methods"] == ["token"] or config["backend"].get("base_url")
 

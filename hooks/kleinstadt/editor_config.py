@@ -241,6 +241,9 @@ def cms_config(taxonomy: Taxonomy, towns: dict[str, str], settings: dict | None 
         # Saving for review opens one pull request per story; the PR workflow runs `make check` on it.
         "publish_mode": "editorial_workflow",
         "media_folder": "stories",
+        # No stock photos (Lorem Picsum, Pexels, Pixabay, Unsplash): the dialog would offer pictures the
+        # authors did not take, from hosts the page's policy blocks anyway. Only uploads from the device.
+        "media_libraries": {"stock_assets": False},
         "app_title": "Kleinstadtgeschichten – Redaktion",
         "logo": {"src": "../assets/favicon.svg"},
         "output": {"omit_empty_optional_fields": True, "yaml": {"quote": "none"}},
