@@ -99,14 +99,18 @@ class Session:
         files = self.page.evaluate("prefix => ksgReadRepository(prefix)", prefix)
         return {path: base64.b64decode(data) for path, data in files.items()}
 
-    def tab_to(self, locator, limit: int = 120, back: bool = False):
+    def tab_to(self, locator, limit: int = 200, back: bool = False):
         """Tab until `locator` has the focus. Sveltia renders fields far below the visible part of a long
         form only when they scroll into view (which tabbing does), so the field may not exist yet."""
+        passed = []
         for _ in range(limit):
             self.page.keyboard.press("Shift+Tab" if back else "Tab")
             if locator.count() == 1 and locator.evaluate("e => e === document.activeElement"):
                 return
-        raise AssertionError(f"Mit der Tabulatortaste nicht erreicht: {locator}")
+            passed.append(self.page.evaluate("() => { const e = document.activeElement; return e ? "
+                                             "`${e.tagName} ${e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || ''}`"
+                                             " : '-' }"))
+        raise AssertionError(f"Mit der Tabulatortaste nicht erreicht: {locator}; zuletzt: {passed[-40:]}")
 
     def close(self):
         self.context.close()
@@ -133,26 +137,80 @@ def _axe(page) -> list[dict]:
     return results.response["violations"]
 
 
-def test_axe_reports_no_violation_caused_by_the_configuration(editor):
-    """The CMS's own markup has violations we cannot fix (reported in README.md); none may stem from our
-    labels, hints or page: no violation node may contain one of our labels or hints."""
+def _configured_texts(config: dict) -> set[str]:
+    """Every text the project's configuration puts on the page: the app title, collection labels and
+    descriptions, and for each field (nested ones too) its label, hint, option labels and pattern message."""
+    texts = {config.get("app_title", "")}
+
+    def walk(fields):
+        for field in fields:
+            texts.update(str(field.get(key, "")) for key in ("label", "label_singular", "hint"))
+            texts.update(str(option["label"]) for option in field.get("options", []) if isinstance(option, dict))
+            if field.get("pattern"):
+                texts.add(field["pattern"][1])
+            walk(field.get("fields", []))
+
+    for collection in config["collections"]:
+        texts.update(str(collection.get(key, "")) for key in ("label", "label_singular", "description"))
+        walk(collection["fields"])
+    return {text for text in texts if text.strip()}
+
+
+def _caused_by_configuration(node: dict, texts: set[str]) -> bool:
+    """A violation node stems from the project when it is the page itself (editor/index.html: html, head,
+    title) or shows one of the configuration's texts: a long text anywhere in the node, a short one (such
+    as „Orte“) as the whole text of an element or attribute, also inside Sveltia's bidi isolates."""
+    if any(target in ("html", "head", "title", "body") for target in node.get("target", [])):
+        return True
+    html = node["html"]
+    for text in texts:
+        if len(text) > 12 and text in html:
+            return True
+        if any(f"{before}{text}{after}" in html for before, after in ((">", "<"), ('"', '"'), ("\u2068", "\u2069"))):
+            return True
+    return False
+
+
+def test_axe_reports_no_violation_caused_by_the_configuration(editor, tmp_path):
+    """axe (WCAG 2.2 AA) on the sign-in page, the new-story form with the image group open, the media
+    dialog and the form after a refused save. The CMS's own violations are written to
+    test-results/editor/axe.json (and listed in README.md); the test fails only on one that the
+    project's page or configuration causes."""
     session = Session(editor)
     try:
-        found = {"anmelden": _axe(session.page)}
+        page = session.page
+        found = {"anmelden": _axe(page)}
         session.open_local()
-        session.page.goto(editor["base"] + "redaktion/#/collections/stories/new")
-        session.page.get_by_role("textbox", name="Überschrift").wait_for()
-        found["formular"] = _axe(session.page)
-        with open(os.path.join(ARTIFACTS, "axe.json"), "w", encoding="utf-8") as handle:
-            json.dump({page: [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": len(v["nodes"])}
-                              for v in violations] for page, violations in found.items()}, handle, indent=1)
+        found["liste"] = _axe(page)
+        page.goto(editor["base"] + "redaktion/#/collections/stories/new")
+        page.get_by_role("textbox", name="Überschrift").wait_for()
+        session.tab_to(page.get_by_role("checkbox", name=re.compile("Titelbild.*hinzufügen")))
+        page.keyboard.press("Space")
+        session.tab_to(page.get_by_role("button", name="Durchsuchen"))
+        found["formular"] = _axe(page)
+        page.keyboard.press("Enter")
+        dialog = page.get_by_role("dialog", name="Bild auswählen")
+        dialog.wait_for()
+        _settled(dialog)
+        found["bilddialog"] = _axe(page)
+        dialog.get_by_role("button", name="Abbrechen").click()
+        dialog.wait_for(state="hidden")
+        page.get_by_role("button", name="Speichern").click()
+        page.get_by_role("alert").filter(has_text=CANNOT_SAVE).wait_for()
+        found["fehlermeldungen"] = _axe(page)
         config = yaml.safe_load(open(os.path.join(editor["root"], "site", "redaktion", "config.yml"), encoding="utf-8"))
-        ours = set()
-        for collection in config["collections"]:
-            for field in collection["fields"]:
-                ours.update(text for text in (field.get("label"), field.get("hint")) if text and len(text) > 12)
-        caused = [(page, v["id"], node["html"][:200]) for page, violations in found.items() for v in violations
-                  for node in v["nodes"] if any(text in node["html"] for text in ours)]
+        texts = _configured_texts(config)
+        report, caused = {}, []
+        for state, violations in found.items():
+            report[state] = []
+            for violation in violations:
+                ours = [node for node in violation["nodes"] if _caused_by_configuration(node, texts)]
+                caused += [(state, violation["id"], node["html"][:200]) for node in ours]
+                report[state].append({"id": violation["id"], "impact": violation["impact"], "help": violation["help"],
+                                      "nodes": len(violation["nodes"]), "from_configuration": len(ours),
+                                      "examples": [" ".join(node["target"]) for node in violation["nodes"][:3]]})
+        with open(os.path.join(ARTIFACTS, "axe.json"), "w", encoding="utf-8") as handle:
+            json.dump(report, handle, indent=1, ensure_ascii=False)
         assert not caused, caused
     finally:
         session.close()
@@ -218,6 +276,7 @@ def _add_image_with_the_keyboard(session, path: str, alt: str, credit: str, lice
     dialog = page.get_by_role("dialog", name="Bild auswählen")
     dialog.wait_for()
     _settled(dialog)
+    assert "Stockfotos" not in dialog.inner_text()  # media_libraries.stock_assets: false
     upload = dialog.get_by_role("button", name="Hochladen")
     session.tab_to(upload)
     for attempt in range(3):  # under load the first Enter can fall into the dialog's opening; press again
