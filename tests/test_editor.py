@@ -73,7 +73,7 @@ def test_rewritten_bundle_names_no_cdn_and_fonts_match_the_pinned_versions():
     with open(os.path.join(CMS, editor_page.BUNDLE), encoding="utf-8") as handle:
         original = handle.read()
     rewritten = editor_page.rewrite_bundle(original)  # raises when an upgrade moved an address
-    for needle in ("cdn.jsdelivr.net", "${iP}@${rP}/locales", "fetch(NSe)", "checkStatus:kye"):
+    for needle in ("cdn.jsdelivr.net", "${iP}@${rP}/locales", "fetch(NSe)", "checkStatus:kye", "maximum-scale"):
         assert needle not in rewritten.replace("return;try{let e=await fetch(NSe)", "")
     for url, (package, version, file) in editor_page.FONTS.items():
         assert f"@{version}/" in url

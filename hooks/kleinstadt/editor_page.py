@@ -47,6 +47,9 @@ REWRITES = [
     ("LSe=async()=>{try{let e=await fetch(NSe);", "LSe=async()=>{return;try{let e=await fetch(NSe);", 1),
     # The GitHub backend asks www.githubstatus.com for incidents, even on the sign-in page: off.
     ("statusDashboardURL:Dye,checkStatus:kye,", "statusDashboardURL:Dye,checkStatus:void 0,", 1),
+    # The viewport tag the bundle adds forbids zooming (maximum-scale=1; axe: meta-viewport, WCAG 1.4.4):
+    # people who need large text must be able to zoom the form.
+    ("`initial-scale=1`,`maximum-scale=1`,", "`initial-scale=1`,", 1),
 ] + [(url, f"./fonts/{os.path.basename(file)}", 1) for url, (_, _, file) in FONTS.items()]
 # Hosts the rewritten bundle may still name: only for features the configuration does not use (code
 # highlighting, maps, stock photos, ...), and the page's policy blocks them anyway.
