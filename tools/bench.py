@@ -2,7 +2,7 @@
 
 Prints build seconds, milliseconds per story, output MB and KB per story, and the 10k/1k ratios
 (targets: <= 3 ms per story at 10,000; time ratio <= 11; output ratio <= 10.5). Then runs the
-benchmarks of search, images and preview where present.
+benchmarks of search, images, preview and the web editor (tools/bench_editor.py) on the same corpora.
 """
 
 from __future__ import annotations
@@ -100,6 +100,7 @@ def main() -> int:
                   f"{large['ms_per_story_without_search']:.2f} ohne (Ziel <= 3)")
         extra = {}
         if not args.only_build:
+            import bench_editor
             import bench_images
             import bench_preview
             import bench_search
@@ -111,6 +112,8 @@ def main() -> int:
             bench_images.report(extra["images"])
             print("\n== Vorschau ==", flush=True)
             extra["preview"] = bench_preview.run(workdir=workdir)
+            print("\n== Web-Editor /redaktion/ ==", flush=True)
+            extra["editor"] = bench_editor.run(workdir=workdir, sizes=tuple(sizes))
         os.makedirs(os.path.join(REPO, "bench-results"), exist_ok=True)
         with open(os.path.join(REPO, "bench-results", "latest.json"), "w", encoding="utf-8") as handle:
             json.dump({"build": [{k: v for k, v in r.items() if k != "root"} for r in results], **extra}, handle,
