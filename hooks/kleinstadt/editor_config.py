@@ -108,8 +108,10 @@ def sources_field(hint: str) -> dict:
 
 
 def image_field() -> dict:
-    # Sveltia CMS 0.221.1 has no conditional fields; editor/editor.js hides the consent switches until
-    # "people" (and "minors") is switched on, and `make check` refuses a missing consent in any case.
+    # Sveltia CMS 0.221.1 has no conditional fields, so the consent switches are always shown (their labels
+    # say when they apply) and `make check` refuses a missing consent. Its variable types (`types`/`typeKey`)
+    # cannot stand in: they store the type's name as a string, which the boolean `people` and IMAGE_KEYS
+    # refuse, and an existing image with `people: false` matches no type (README, "Web-Editor").
     fields = [
         {"name": "file", "label": "Bilddatei", "widget": "image", "choose_url": False,
          "accept": "image/jpeg,image/png,image/webp",
