@@ -26,7 +26,7 @@ from kleinstadt import feeds, opendata, sitemap
 from kleinstadt.linked_data import LinkedData
 from kleinstadt.redirects import REDIRECT_PAGE, redirect_maps
 from kleinstadt.search import build_search_index
-from kleinstadt import escaping, security, story_markdown
+from kleinstadt import compact, escaping, security, story_markdown
 from kleinstadt.map import Maps
 from kleinstadt.media import Media, MediaError, is_image
 from kleinstadt.views import Listing, ListingPage, Views, build_views
@@ -284,7 +284,8 @@ def _content_files_with(needles) -> list[str]:
 def on_post_page(output, page, config):
     entry = state.pages.get(page.file.src_uri)
     story = entry[1] if entry and entry[0] == "story" else None
-    return _harden(one_skip_link(output), page.ksg_scripts, page.file.src_uri.removesuffix("index.md") or "/", story)
+    return compact.collapse(_harden(one_skip_link(output), page.ksg_scripts,
+                                    page.file.src_uri.removesuffix("index.md") or "/", story))
 
 
 def on_template_context(context, template_name, config):
@@ -295,7 +296,7 @@ def on_template_context(context, template_name, config):
 def on_post_template(output, template_name, config):
     if not template_name.endswith(".html"):
         return output
-    return _harden(output, state.template_scripts[template_name], template_name)
+    return compact.collapse(_harden(output, state.template_scripts[template_name], template_name))
 
 
 def on_nav(nav, config, files):
