@@ -56,6 +56,7 @@ class _State:
     scripts = None  # security.TemplateScripts: the inline scripts the theme writes
     template_scripts: dict = {}  # template name -> the hashes of its theme scripts (404.html, ...)
     site_url: str | None = None
+    defer_search: bool = False  # `make serve` (tools/serve.py) builds the search index in the background
 
 
 state = _State()
@@ -322,7 +323,8 @@ def on_post_build(config):
     views = state.views
     # Each feature adds one line below and keeps its logic in a module of its own.
     log.info(step("Bilder", state.media.write, site_dir))  # hard links to .cache/images; logs both counts: kleinstadt/media.py
-    step("Suche", build_search_index, site_dir, log)  # Pagefind: kleinstadt/search.py
+    if not state.defer_search:
+        step("Suche", build_search_index, site_dir, log)  # Pagefind: kleinstadt/search.py
     publisher = config.site_author or config.site_name
     step("Feeds", feeds.write_feeds, site_dir, views, config.site_url, pool.collected.get("story_html", {}), publisher,
          getattr(state, "media", None))  # kleinstadt/feeds.py; media: the photo variants, if made

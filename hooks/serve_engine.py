@@ -1,0 +1,219 @@
+"""The incremental build behind `make serve` (tools/serve.py): one full build, then per edit only the pages
+whose content changed.
+
+It runs MkDocs' own build steps (mkdocs/commands/build.py) in this process and keeps what they made: the
+loaded content, the files, the navigation and the Jinja environment. After an edit to story texts only,
+`update()` reads just those stories again (kleinstadt/incremental.py), rebuilds the views, the files and the
+navigation, and renders a page only when its signature changed: the story itself, the stories whose
+"Ähnliche Geschichten" or "Mehr aus …" show it, the pages of every index it is or was on (town, pillars,
+region, themes, all stories, ...), and always the home page, the overviews, the editions and the
+hand-written pages. Feeds, open data, sitemap and pictures are written again (cheap). Pages that no longer
+exist (a deleted or renamed story, an index page fewer) are removed. Anything else (taxonomy.yml, a town,
+a pillar text, a page, an edition, a template, a picture) rebuilds everything, as does an error in a story
+(then the previous pages stay and the errors are logged).
+
+The search index is not part of it: tools/serve.py builds it once in the background.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from urllib.parse import urlsplit
+
+from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page, get_navigation
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.pages import Page
+
+from kleinstadt import feeds, incremental, opendata, sitemap
+from kleinstadt.views import build_views
+
+log = logging.getLogger("mkdocs.hooks.kleinstadt.serve")
+
+
+class Engine:
+    """`full()` once (and on every change that needs it), `update(paths)` for edits to story texts."""
+
+    def __init__(self, config):
+        self.config = config
+        self.hooks = next(module for module in config.hooks.values() if hasattr(module, "state"))
+        self.files = None
+        self.nav = None
+        self.env = None
+        self.signatures: dict = {}
+        self.outputs: set[str] = set()  # site-relative paths of the pages written
+        self.story_html: dict[str, str] = {}  # slug -> rendered body, for the feeds
+        self.last: dict = {}  # what the last run did, for the log and the benchmark
+
+    @property
+    def state(self):
+        return self.hooks.state
+
+    # --- the whole site -----------------------------------------------------------------------
+
+    def full(self) -> None:
+        """MkDocs' build (mkdocs/commands/build.py) step by step, keeping its objects; no search index."""
+        started = time.perf_counter()
+        config = self.config
+        self.state.defer_search = True
+        config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        self._structure()
+        for file in self.files.documentation_pages():
+            if file.page is None:
+                Page(None, file, config)
+            _populate_page(file.page, config, self.files)
+        self.env = config.plugins.on_env(config.theme.get_env(), config=config, files=self.files)
+        self.files.copy_static_files()
+        for template in config.theme.static_templates:
+            _build_theme_template(template, self.env, self.files, config, self.nav)
+        pages = self.files.documentation_pages()
+        for file in pages:
+            self._render(file)
+        for file in pages:
+            file.page.validate_anchor_links(files=self.files, log_level=config.validation.links.anchors)
+        config.plugins.on_post_build(config=config)
+        self._remember_outputs(set())
+        self._prune_media()
+        self._placed = {address for address, _ in self.state.media._outputs}
+        self.signatures = self._signatures()
+        self.last = {"kind": "full", "rendered": len(pages), "removed": 0, "seconds": time.perf_counter() - started}
+
+    # --- an edit ------------------------------------------------------------------------------
+
+    def update(self, paths: set[str]) -> dict:
+        """Rebuild after changes to `paths`; a change beyond story texts rebuilds everything."""
+        root = self.state.views.content.root
+        if incremental.classify(root, paths) == "full":
+            self.full()
+            return self.last
+        started = time.perf_counter()
+        config, state = self.config, self.state
+        content = incremental.reload_stories(state.views.content, paths)
+        for problem in content.problems.warnings:
+            log.info(problem.format())
+        if content.problems:
+            for problem in content.problems.errors:
+                log.error(problem.format())
+            raise PluginError(f"{len(content.problems)} Problem(e) in den Inhalten: Die Vorschau zeigt weiter den "
+                              "letzten fehlerfreien Stand.")
+        old_feed_entries = set(state.feed_entries)
+        state.views = build_views(content, self.hooks.include_drafts())
+        state.feed_entries = feeds.entry_slugs(state.views)
+        self._structure()
+        self.env = config.plugins.on_env(self.env, config=config, files=self.files)
+        signatures = self._signatures()
+        new_in_feeds = state.feed_entries - old_feed_entries
+        chosen = []
+        for file in self.files.documentation_pages():
+            entry = state.pages.get(file.src_uri)
+            signature = signatures.get(file.src_uri)
+            if (entry is None or signature is None or file.src_uri not in self.signatures
+                    or self.signatures[file.src_uri] != signature
+                    or (entry[0] == "story" and entry[1].slug in new_in_feeds)):
+                chosen.append(file)
+        for file in chosen:
+            if file.page is None:
+                Page(None, file, config)
+            _populate_page(file.page, config, self.files)
+        for file in chosen:
+            self._render(file)
+            file.page.validate_anchor_links(files=self.files, log_level=config.validation.links.anchors)
+        rendered_at = time.perf_counter()
+        removed = self._remember_outputs({file.dest_uri for file in self.files.documentation_pages()})
+        self._after_pages()
+        self.signatures = signatures
+        self.last = {"kind": "stories", "rendered": len(chosen), "removed": removed,
+                     "pages_seconds": rendered_at - started, "seconds": time.perf_counter() - started}
+        return self.last
+
+    # --- steps --------------------------------------------------------------------------------
+
+    def _structure(self) -> None:
+        """Files (the adapter's on_files adds stories, indexes and pictures), exclusions and navigation."""
+        config = self.config
+        files = get_files(config)
+        files.add_files_from_theme(config.theme.get_env(), config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        self.nav = config.plugins.on_nav(nav, config=config, files=files)
+        self.files = files
+
+    def _render(self, file) -> None:
+        _build_page(file.page, self.config, self.files.documentation_pages(), self.nav, self.env)
+
+    def _signatures(self) -> dict:
+        return incremental.signatures(self.state.views, self.state.pages, self.state.editions)
+
+    def _remember_outputs(self, current: set[str]) -> int:
+        """Remove pages written before that the site no longer has; remember the current ones."""
+        if not current:
+            current = {file.dest_uri for file in self.files.documentation_pages()}
+        site_dir = self.config.site_dir
+        removed = 0
+        for gone in sorted(self.outputs - current):
+            removed += self._remove(gone)
+        self.outputs = current
+        return removed
+
+    def _remove(self, address: str) -> int:
+        """Remove one file of the site and the folders it leaves empty."""
+        site_dir = self.config.site_dir
+        path = os.path.join(site_dir, address)
+        if not os.path.exists(path):
+            return 0
+        os.remove(path)
+        folder = os.path.dirname(path)
+        while folder.startswith(site_dir + os.sep) and os.path.isdir(folder) and not os.listdir(folder):
+            os.rmdir(folder)
+            folder = os.path.dirname(folder)
+        return 1
+
+    def _after_pages(self) -> None:
+        """What on_post_build writes after the pages, without the search index; stale pictures go."""
+        config, state = self.config, self.state
+        site_dir = config.site_dir
+        media = state.media
+        self._prune_media()
+        self._place_media(site_dir, media._outputs)
+        for template in ("sitemap.xml",):
+            if template in config.theme.static_templates:
+                _build_theme_template(template, self.env, self.files, config, self.nav)
+        publisher = config.site_author or config.site_name
+        collected = self.hooks.pool.collected.get("story_html", {})
+        feeds.write_feeds(site_dir, state.views, config.site_url, collected, publisher, media)
+        opendata.write_open_data(site_dir, state.views, config.site_url, publisher)
+        sitemap.write_sitemap_and_robots(site_dir, state.views, config.site_url)
+
+    def _prune_media(self) -> None:
+        """Remove pictures placed before that the site no longer uses (a deleted story's card)."""
+        wanted = {address for address, _ in self.state.media._outputs}
+        for address in sorted(getattr(self, "_placed", set()) - wanted):
+            self._remove(address)
+
+    def _place_media(self, site_dir: str, outputs) -> None:
+        """Hard links as Media.write makes them, but only where the site does not have that file already."""
+        for address, source in outputs:
+            target = os.path.join(site_dir, address)
+            try:
+                if os.path.samefile(source, target):
+                    continue
+                os.unlink(target)
+            except FileNotFoundError:
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                import shutil
+                shutil.copyfile(source, target)
+        self._placed = {address for address, _ in outputs}
+
+
+def serve_url(config) -> str:
+    """The address MkDocs' serve gives the site: http://host:port/ plus the path of site_url."""
+    host, port = config.dev_addr
+    path = urlsplit(config.site_url or "/").path or "/"
+    return f"http://{host}:{port}{path if path.endswith('/') else path + '/'}"
