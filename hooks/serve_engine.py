@@ -24,10 +24,11 @@ from urllib.parse import urlsplit
 
 from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page, get_navigation
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.files import Files, get_files, set_exclusions
 from mkdocs.structure.pages import Page
 
 from kleinstadt import feeds, incremental, opendata, sitemap
+from kleinstadt.imagecache import ImageCache
 from kleinstadt.views import build_views
 
 log = logging.getLogger("mkdocs.hooks.kleinstadt.serve")
@@ -38,8 +39,10 @@ class Engine:
 
     def __init__(self, config):
         self.config = config
+        ImageCache.memory = {} if ImageCache.memory is None else ImageCache.memory
         self.hooks = next(module for module in config.hooks.values() if hasattr(module, "state"))
         self.files = None
+        self._base_files = None  # pages/ and the theme, as found by the last full build
         self.nav = None
         self.env = None
         self.signatures: dict = {}
@@ -71,7 +74,7 @@ class Engine:
             _build_theme_template(template, self.env, self.files, config, self.nav)
         pages = self.files.documentation_pages()
         for file in pages:
-            self._render(file)
+            self._render(file, pages)
         for file in pages:
             file.page.validate_anchor_links(files=self.files, log_level=config.validation.links.anchors)
         config.plugins.on_post_build(config=config)
@@ -83,8 +86,10 @@ class Engine:
 
     # --- an edit ------------------------------------------------------------------------------
 
-    def update(self, paths: set[str]) -> dict:
-        """Rebuild after changes to `paths`; a change beyond story texts rebuilds everything."""
+    def update(self, paths: set[str], finish: bool = True) -> dict:
+        """Rebuild after changes to `paths`; a change beyond story texts rebuilds everything. With
+        `finish=False` the pages are written, and feeds, open data, sitemap and pictures wait for `finish()`
+        (tools/serve.py lets the browser reload in between)."""
         root = self.state.views.content.root
         if incremental.classify(root, paths) == "full":
             self.full()
@@ -100,14 +105,19 @@ class Engine:
             raise PluginError(f"{len(content.problems)} Problem(e) in den Inhalten: Die Vorschau zeigt weiter den "
                               "letzten fehlerfreien Stand.")
         old_feed_entries = set(state.feed_entries)
+        old_views = state.views
         state.views = build_views(content, self.hooks.include_drafts())
+        # the changed stories before and after, and every story whose page may show one of them
+        changed = incremental.neighbours(old_views, [s for s in old_views.stories if s.path in paths])
+        changed |= incremental.neighbours(state.views, [s for s in state.views.stories if s.path in paths])
         state.feed_entries = feeds.entry_slugs(state.views)
-        self._structure()
+        self._structure(reuse=True)
         self.env = config.plugins.on_env(self.env, config=config, files=self.files)
-        signatures = self._signatures()
+        signatures = incremental.signatures(state.views, state.pages, state.editions, self.signatures, changed)
         new_in_feeds = state.feed_entries - old_feed_entries
         chosen = []
-        for file in self.files.documentation_pages():
+        doc_files = self.files.documentation_pages()
+        for file in doc_files:
             entry = state.pages.get(file.src_uri)
             signature = signatures.get(file.src_uri)
             if (entry is None or signature is None or file.src_uri not in self.signatures
@@ -119,31 +129,58 @@ class Engine:
                 Page(None, file, config)
             _populate_page(file.page, config, self.files)
         for file in chosen:
-            self._render(file)
+            self._render(file, doc_files)
             file.page.validate_anchor_links(files=self.files, log_level=config.validation.links.anchors)
         rendered_at = time.perf_counter()
-        removed = self._remember_outputs({file.dest_uri for file in self.files.documentation_pages()})
-        self._after_pages()
+        removed = self._remember_outputs({file.dest_uri for file in doc_files})
         self.signatures = signatures
         self.last = {"kind": "stories", "rendered": len(chosen), "removed": removed,
                      "pages_seconds": rendered_at - started, "seconds": time.perf_counter() - started}
+        self._unfinished = True
+        if finish:
+            self.finish()
         return self.last
+
+    def finish(self) -> float:
+        """Feeds, open data, sitemap and pictures after `update(..., finish=False)`; returns the seconds."""
+        if not getattr(self, "_unfinished", False):
+            return 0.0
+        started = time.perf_counter()
+        self._after_pages()
+        self._unfinished = False
+        self.last["finish_seconds"] = time.perf_counter() - started
+        return self.last["finish_seconds"]
 
     # --- steps --------------------------------------------------------------------------------
 
-    def _structure(self) -> None:
-        """Files (the adapter's on_files adds stories, indexes and pictures), exclusions and navigation."""
+    def _structure(self, reuse: bool = False) -> None:
+        """Files (the adapter's on_files adds stories, indexes and pictures), exclusions and navigation.
+
+        With `reuse` (an edit to stories), the files of pages/ and the theme are the ones found before, and
+        every file whose source is unchanged keeps its object and its Page: MkDocs would otherwise make
+        13,000 Page objects again at 10,000 stories."""
         config = self.config
-        files = get_files(config)
-        files.add_files_from_theme(config.theme.get_env(), config)
+        if reuse and self._base_files is not None:
+            files = Files(list(self._base_files))
+        else:
+            files = get_files(config)
+            files.add_files_from_theme(config.theme.get_env(), config)
+            self._base_files = list(files)
+        old = self.files
         files = config.plugins.on_files(files, config=config)
+        if reuse and old is not None:
+            kept = []
+            for file in files:
+                before = old.get_file_from_path(file.src_uri)
+                kept.append(before if before is not None and _same_source(before, file) else file)
+            files = Files(kept)
         set_exclusions(files, config)
         nav = get_navigation(files, config)
         self.nav = config.plugins.on_nav(nav, config=config, files=files)
         self.files = files
 
-    def _render(self, file) -> None:
-        _build_page(file.page, self.config, self.files.documentation_pages(), self.nav, self.env)
+    def _render(self, file, doc_files) -> None:
+        _build_page(file.page, self.config, doc_files, self.nav, self.env)
 
     def _signatures(self) -> dict:
         return incremental.signatures(self.state.views, self.state.pages, self.state.editions)
@@ -210,6 +247,15 @@ class Engine:
                 import shutil
                 shutil.copyfile(source, target)
         self._placed = {address for address, _ in outputs}
+
+
+def _same_source(before, after) -> bool:
+    """The same generated text or the same source file, so that the old File (and its Page) can stay."""
+    if before.abs_src_path != after.abs_src_path or before.dest_uri != after.dest_uri:
+        return False
+    if after.abs_src_path is None:
+        return before.content_string == after.content_string
+    return before.generated_by == after.generated_by
 
 
 def serve_url(config) -> str:

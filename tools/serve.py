@@ -127,10 +127,14 @@ def main() -> int:
             os.execv(sys.executable, [sys.executable] + sys.argv)
         if not paths:
             return
-        result = engine.update(paths)
+        result = engine.update(paths, finish=False)
         what = "alles" if result["kind"] == "full" else f"{result['rendered']} Seiten"
         log.info(f"Neu gebaut: {what} in {result['seconds']:.2f} s"
                  + (f", {result['removed']} entfernt" if result.get("removed") else ""))
+        server.reload_browsers()  # the pages are there; feeds, open data, sitemap and cards follow
+        seconds = engine.finish()
+        if seconds:
+            log.info(f"Feeds, offene Daten, Sitemap und Vorschaukarten in {seconds:.2f} s")
 
     server = Server(builder=builder, host="127.0.0.1", port=args.port, root=site_dir)
     server.error_handler = lambda code: (open(os.path.join(site_dir, "404.html"), "rb").read()
@@ -153,7 +157,8 @@ def main() -> int:
                     return
             if event.is_directory:  # a story folder deleted or renamed: its index.md went with it
                 paths = [os.path.join(path, "index.md") for path in paths]
-            if any(os.path.basename(path).startswith(".") or path.endswith("~") for path in paths):
+            if any(os.path.basename(path).startswith(".") or path.endswith("~") or "__pycache__" in path
+                   for path in paths):
                 return
             with lock:
                 changed.update(paths)

@@ -18,6 +18,7 @@ from .edition import load_editions
 from .problems import Problems
 from .redirects import check_archive, load_redirects
 from .story import load_story
+from .views import RELATED_WINDOW
 
 # Changes that only touch these need no full rebuild: one story's index.md.
 STORY_FILE = "index.md"
@@ -66,21 +67,41 @@ def _town_files(root: str) -> set[str]:
     return {name[:-3] for name in os.listdir(folder) if name.endswith(".md")} if os.path.isdir(folder) else set()
 
 
-def signatures(views, pages: dict, editions: list) -> dict:
+# A story page shows stories up to this many places away from it in its towns' and pillars' lists
+# ("Ähnliche Geschichten": views.RELATED_WINDOW, "Mehr aus …": six); one more for the shift an added or
+# removed story causes.
+NEIGHBOURS = max(RELATED_WINDOW, 6) + 1
+
+
+def neighbours(views, stories) -> set[str]:
+    """Slugs of the stories whose page may show one of `stories` (or did, in the views before an edit)."""
+    found = set()
+    for story in stories:
+        found.add(story.slug)
+        lists = [views.by_town.get(t, []) for t in story.towns] + [views.by_pillar.get(p, []) for p in story.pillars]
+        for items in lists:
+            position = views._position(items, story)
+            if position is not None:
+                found.update(other.slug for other in items[max(0, position - NEIGHBOURS): position + NEIGHBOURS + 1])
+    return found
+
+
+def signatures(views, pages: dict, editions: list, before: dict | None = None, changed: set[str] | None = None) -> dict:
     """src_uri -> what the page shows, for the generated pages of hooks/site.py (kind, data). Pages that show
-    counts or the newest stories of everything (overviews, editions, the home page) get None: always rendered."""
+    counts or the newest stories of everything (overviews, editions, the home page) get None: always rendered.
+
+    With `before` (the signatures of the last build) and `changed` (slugs from `neighbours`, before and after
+    the edit), a story page outside `changed` keeps its signature: nothing it shows moved."""
     result = {}
-    edition_of = {}
-    for edition in editions:
-        for story in edition.visible_stories(views.stories):
-            edition_of.setdefault(story.slug, edition)
     for src_uri, (kind, data) in pages.items():
         if kind == "story":
             story = data
+            if before is not None and changed is not None and story.slug not in changed and src_uri in before:
+                result[src_uri] = before[src_uri]
+                continue
             first_town = story.towns[0]
             edition = views.content.editions.of_story(story)
             result[src_uri] = (story, tuple(views.related(story)), tuple(views.more_from_town(story, first_town, 6)),
-                               len(views.by_town.get(first_town, ())),
                                (edition.number, edition.title, edition.url) if edition and edition in editions else None)
         elif kind in ("listing", "town"):
             page = data[1] if kind == "town" else data
