@@ -34,6 +34,10 @@ from kleinstadt.views import build_views
 log = logging.getLogger("mkdocs.hooks.kleinstadt.serve")
 
 
+class ContentProblems(PluginError):
+    """An edited story has errors (logged in German): nothing was changed."""
+
+
 class Engine:
     """`full()` once (and on every change that needs it), `update(paths)` for edits to story texts."""
 
@@ -49,6 +53,7 @@ class Engine:
         self.outputs: set[str] = set()  # site-relative paths of the pages written
         self.story_html: dict[str, str] = {}  # slug -> rendered body, for the feeds
         self.last: dict = {}  # what the last run did, for the log and the benchmark
+        self._broken = False  # an update failed half-way: the next change rebuilds everything
 
     @property
     def state(self):
@@ -91,9 +96,20 @@ class Engine:
         `finish=False` the pages are written, and feeds, open data, sitemap and pictures wait for `finish()`
         (tools/serve.py lets the browser reload in between)."""
         root = self.state.views.content.root
-        if incremental.classify(root, paths) == "full":
+        if self._broken or incremental.classify(root, paths) == "full":
+            self._broken = True  # until a full build succeeds
             self.full()
+            self._broken = False
             return self.last
+        try:
+            return self._update(paths, finish)
+        except ContentProblems:
+            raise  # the state before the edit is still whole
+        except Exception:
+            self._broken = True  # half an update: the next one builds everything
+            raise
+
+    def _update(self, paths: set[str], finish: bool) -> dict:
         started = time.perf_counter()
         config, state = self.config, self.state
         content = incremental.reload_stories(state.views.content, paths)
@@ -102,8 +118,8 @@ class Engine:
         if content.problems:
             for problem in content.problems.errors:
                 log.error(problem.format())
-            raise PluginError(f"{len(content.problems)} Problem(e) in den Inhalten: Die Vorschau zeigt weiter den "
-                              "letzten fehlerfreien Stand.")
+            raise ContentProblems(f"{len(content.problems)} Problem(e) in den Inhalten: Die Vorschau zeigt weiter "
+                                  "den letzten fehlerfreien Stand.")
         old_feed_entries = set(state.feed_entries)
         old_views = state.views
         state.views = build_views(content, self.hooks.include_drafts())

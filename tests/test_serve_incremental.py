@@ -138,3 +138,41 @@ def test_a_town_or_the_taxonomy_rebuilds_everything(corpus_site, tmp_path):
         return [os.path.join("towns", town)]
 
     assert _check_same_as_full(corpus_site, tmp_path, change)["kind"] == "full"
+
+
+def test_an_error_in_a_story_keeps_the_pages_and_the_fix_builds(corpus_site, tmp_path):
+    from serve_engine import ContentProblems
+
+    path = _story_path(corpus_site, 5)
+    partial_dir = str(tmp_path / "teilbau")
+    engine = make_engine(os.path.join(corpus_site.root, "mkdocs.yml"), partial_dir)
+    engine.full()
+    page = os.path.join(partial_dir, "geschichten", "geschichte-00005", "index.html")
+    with open(page, "rb") as handle:
+        before = handle.read()
+    text = corpus_site.edit(path, "pillars: [", "pillars: [gibt-es-nicht, ")
+    with pytest.raises(ContentProblems):
+        engine.update({os.path.join(corpus_site.root, path)})
+    with open(page, "rb") as handle:
+        assert handle.read() == before
+    corpus_site.write(path, text.replace('title: "', 'title: "Korrigiert: '))
+    engine.update({os.path.join(corpus_site.root, path)})
+    with open(page, encoding="utf-8") as handle:
+        assert "Korrigiert: " in handle.read()
+
+
+def test_the_preview_server_says_the_search_is_not_ready_and_reloads_without_inline_script(tmp_path):
+    from serve import LIVERELOAD, Server
+
+    server = Server(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    try:
+        page = (b'<html><body><article class="md-content__inner md-typeset" id="ksg-inhalt">'
+                b'<form data-ksg-search></form></article></body></html>')
+        served = server._inject_js_into_html(page, 7).decode()
+        assert "Suche wird vorbereitet" in served and 'role="status"' in served
+        assert f'<script src="{LIVERELOAD}?epoch=7" defer></script></body>' in served
+        assert "<script>" not in served
+        server.search_ready = True
+        assert "Suche wird vorbereitet" not in server._inject_js_into_html(page, 8).decode()
+    finally:
+        server.server_close()

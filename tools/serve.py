@@ -26,6 +26,7 @@ REPO = os.path.dirname(HERE)
 sys.path[:0] = [path for path in (os.path.join(REPO, "hooks"), HERE) if path not in sys.path]
 
 from mkdocs.config import load_config  # noqa: E402
+from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.livereload import LiveReloadServer  # noqa: E402
 
 log = logging.getLogger("mkdocs.ksg.serve")
@@ -127,7 +128,11 @@ def main() -> int:
             os.execv(sys.executable, [sys.executable] + sys.argv)
         if not paths:
             return
-        result = engine.update(paths, finish=False)
+        try:
+            result = engine.update(paths, finish=False)
+        except PluginError as error:  # problems in the content, listed above in German; the pages stay
+            log.error(f"{error} Nach dem Speichern der Korrektur baut die Vorschau weiter.")
+            return
         what = "alles" if result["kind"] == "full" else f"{result['rendered']} Seiten"
         log.info(f"Neu gebaut: {what} in {result['seconds']:.2f} s"
                  + (f", {result['removed']} entfernt" if result.get("removed") else ""))
