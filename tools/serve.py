@@ -145,7 +145,8 @@ def main() -> int:
     server.error_handler = lambda code: (open(os.path.join(site_dir, "404.html"), "rb").read()
                                          if code == 404 and os.path.isfile(os.path.join(site_dir, "404.html")) else None)
 
-    from watchdog.events import FileSystemEventHandler
+    from watchdog.events import (DirDeletedEvent, DirMovedEvent, FileClosedEvent, FileCreatedEvent,
+                                 FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileSystemEventHandler)
     from watchdog.observers import Observer
 
     class Handler(FileSystemEventHandler):
@@ -173,15 +174,20 @@ def main() -> int:
                 server._want_rebuild = True
                 server._rebuild_cond.notify_all()
 
+    # Only writes, creations, deletions and moves: by default inotify also reports every open and read, and
+    # a rebuild that lists 10,000 story folders overflowed its queue (events lost, the edit never seen).
+    events = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeletedEvent, FileMovedEvent,
+              DirDeletedEvent, DirMovedEvent]
     observer = Observer()
     for name in WATCHED:
         if os.path.isdir(os.path.join(root, name)):
-            observer.schedule(Handler(), os.path.join(root, name), recursive=True)
-    observer.schedule(Handler(names=tuple(name for name in WATCHED if "." in name)), root, recursive=False)
+            observer.schedule(Handler(), os.path.join(root, name), recursive=True, event_filter=events)
+    observer.schedule(Handler(names=tuple(name for name in WATCHED if "." in name)), root, recursive=False,
+                      event_filter=events)
     theme_dir = engine.config.theme.custom_dir
     if theme_dir and os.path.isdir(theme_dir):
-        observer.schedule(Handler(), theme_dir, recursive=True)
-    observer.schedule(Handler(code=True), os.path.join(REPO, "hooks"), recursive=True)
+        observer.schedule(Handler(), theme_dir, recursive=True, event_filter=events)
+    observer.schedule(Handler(code=True), os.path.join(REPO, "hooks"), recursive=True, event_filter=events)
     observer.start()
     server._watched_paths = {root: 1}  # so that the server injects the reload script
     _search_in_background(server, site_dir)
