@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -54,6 +55,9 @@ class Engine:
         self.story_html: dict[str, str] = {}  # slug -> rendered body, for the feeds
         self.last: dict = {}  # what the last run did, for the log and the benchmark
         self._broken = False  # an update failed half-way: the next change rebuilds everything
+        self._finish_lock = threading.Lock()
+        self._pending = None  # what finish() writes next
+        self._generation = 0  # counts full builds
 
     @property
     def state(self):
@@ -82,10 +86,13 @@ class Engine:
             self._render(file, pages)
         for file in pages:
             file.page.validate_anchor_links(files=self.files, log_level=config.validation.links.anchors)
-        config.plugins.on_post_build(config=config)
-        self._remember_outputs(set())
-        self._prune_media()
-        self._placed = {address for address, _ in self.state.media._outputs}
+        with self._finish_lock:  # an update's late feeds must not overwrite these
+            self._generation += 1
+            self._pending = None
+            config.plugins.on_post_build(config=config)
+            self._remember_outputs(set())
+            self._prune_media(self.state.media)
+            self._placed = {address for address, _ in self.state.media._outputs}
         self.signatures = self._signatures()
         self.last = {"kind": "full", "rendered": len(pages), "removed": 0, "seconds": time.perf_counter() - started}
 
@@ -152,20 +159,27 @@ class Engine:
         self.signatures = signatures
         self.last = {"kind": "stories", "rendered": len(chosen), "removed": removed,
                      "pages_seconds": rendered_at - started, "seconds": time.perf_counter() - started}
-        self._unfinished = True
+        # What feeds, open data, sitemap and pictures need, fixed now: finish() may run in another thread
+        # while the next edit is being built (tools/serve.py).
+        with self._finish_lock:
+            self._pending = (self._generation, state.views, state.media, self.files, self.nav,
+                             dict(self.hooks.pool.collected.get("story_html", {})))
         if finish:
             self.finish()
         return self.last
 
     def finish(self) -> float:
-        """Feeds, open data, sitemap and pictures after `update(..., finish=False)`; returns the seconds."""
-        if not getattr(self, "_unfinished", False):
-            return 0.0
-        started = time.perf_counter()
-        self._after_pages()
-        self._unfinished = False
-        self.last["finish_seconds"] = time.perf_counter() - started
-        return self.last["finish_seconds"]
+        """Feeds, open data, sitemap and pictures of the latest `update(..., finish=False)`; returns the
+        seconds (0 when there was nothing to do). Safe to call from a second thread."""
+        with self._finish_lock:
+            pending, self._pending = self._pending, None
+            if pending is None or pending[0] != self._generation:  # a full build came after it
+                return 0.0
+            started = time.perf_counter()
+            self._after_pages(*pending[1:])
+            seconds = time.perf_counter() - started
+        self.last["finish_seconds"] = seconds
+        return seconds
 
     # --- steps --------------------------------------------------------------------------------
 
@@ -216,34 +230,36 @@ class Engine:
         """Remove one file of the site and the folders it leaves empty."""
         site_dir = self.config.site_dir
         path = os.path.join(site_dir, address)
-        if not os.path.exists(path):
+        try:
+            os.remove(path)
+        except FileNotFoundError:
             return 0
-        os.remove(path)
         folder = os.path.dirname(path)
-        while folder.startswith(site_dir + os.sep) and os.path.isdir(folder) and not os.listdir(folder):
-            os.rmdir(folder)
-            folder = os.path.dirname(folder)
+        try:  # the finishing thread may empty the same folder (a deleted story's page and card)
+            while folder.startswith(site_dir + os.sep) and not os.listdir(folder):
+                os.rmdir(folder)
+                folder = os.path.dirname(folder)
+        except OSError:
+            pass
         return 1
 
-    def _after_pages(self) -> None:
+    def _after_pages(self, views, media, files, nav, story_html) -> None:
         """What on_post_build writes after the pages, without the search index; stale pictures go."""
-        config, state = self.config, self.state
+        config = self.config
         site_dir = config.site_dir
-        media = state.media
-        self._prune_media()
+        self._prune_media(media)
         self._place_media(site_dir, media._outputs)
         for template in ("sitemap.xml",):
             if template in config.theme.static_templates:
-                _build_theme_template(template, self.env, self.files, config, self.nav)
+                _build_theme_template(template, self.env, files, config, nav)
         publisher = config.site_author or config.site_name
-        collected = self.hooks.pool.collected.get("story_html", {})
-        feeds.write_feeds(site_dir, state.views, config.site_url, collected, publisher, media)
-        opendata.write_open_data(site_dir, state.views, config.site_url, publisher)
-        sitemap.write_sitemap_and_robots(site_dir, state.views, config.site_url)
+        feeds.write_feeds(site_dir, views, config.site_url, story_html, publisher, media)
+        opendata.write_open_data(site_dir, views, config.site_url, publisher)
+        sitemap.write_sitemap_and_robots(site_dir, views, config.site_url)
 
-    def _prune_media(self) -> None:
+    def _prune_media(self, media) -> None:
         """Remove pictures placed before that the site no longer uses (a deleted story's card)."""
-        wanted = {address for address, _ in self.state.media._outputs}
+        wanted = {address for address, _ in media._outputs}
         for address in sorted(getattr(self, "_placed", set()) - wanted):
             self._remove(address)
 
@@ -267,11 +283,14 @@ class Engine:
 
 def _same_source(before, after) -> bool:
     """The same generated text or the same source file, so that the old File (and its Page) can stay."""
-    if before.abs_src_path != after.abs_src_path or before.dest_uri != after.dest_uri:
+    if before.src_uri != after.src_uri or before.generated_by != after.generated_by:
         return False
-    if after.abs_src_path is None:
-        return before.content_string == after.content_string
-    return before.generated_by == after.generated_by
+    if after.generated_by is None:  # a file of pages/ or the theme
+        return before.abs_src_path == after.abs_src_path
+    content = after.__dict__.get("_content")
+    if content is not None:
+        return before.__dict__.get("_content") == content
+    return before.abs_src_path == after.abs_src_path
 
 
 def serve_url(config) -> str:

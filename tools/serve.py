@@ -137,10 +137,23 @@ def main() -> int:
         log.info(f"Neu gebaut: {what} in {result['seconds']:.2f} s"
                  + (f", {result['removed']} entfernt" if result.get("removed") else ""))
         server.reload_browsers()  # the pages are there; feeds, open data, sitemap and cards follow
-        seconds = engine.finish()
-        if seconds:
-            log.info(f"Feeds, offene Daten, Sitemap und Vorschaukarten in {seconds:.2f} s")
+        finishing.set()
 
+    finishing = threading.Event()
+
+    def finisher():  # in its own thread, so that the next edit need not wait for feeds and open data
+        while True:
+            finishing.wait()
+            finishing.clear()
+            try:
+                seconds = engine.finish()
+            except Exception as error:  # noqa: BLE001 - logged; the next edit writes them again
+                log.error(f"Feeds, offene Daten oder Sitemap: {error}")
+                continue
+            if seconds:
+                log.info(f"Feeds, offene Daten, Sitemap und Vorschaukarten in {seconds:.2f} s")
+
+    threading.Thread(target=finisher, name="ksg-finish", daemon=True).start()
     server = Server(builder=builder, host="127.0.0.1", port=args.port, root=site_dir)
     server.error_handler = lambda code: (open(os.path.join(site_dir, "404.html"), "rb").read()
                                          if code == 404 and os.path.isfile(os.path.join(site_dir, "404.html")) else None)

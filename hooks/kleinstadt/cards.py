@@ -56,9 +56,14 @@ class CardSpec:
         return "jpg" if self.photo else "png"
 
     def key(self) -> str:
-        fields = (self.title, self.line, self.color, self.colors, self.pattern, self.seed, self.photo_hash,
-                  bool(self.photo))
-        return _digest(repr((VERSION, illustrations.VERSION, SIZE, fields, _font_stamp())))
+        return _key(self)
+
+
+@functools.lru_cache(maxsize=65536)  # `make serve` asks again for every card after each edit
+def _key(spec: CardSpec) -> str:
+    fields = (spec.title, spec.line, spec.color, spec.colors, spec.pattern, spec.seed, spec.photo_hash,
+              bool(spec.photo))
+    return _digest(repr((VERSION, illustrations.VERSION, SIZE, fields, _font_stamp())))
 
 
 def _digest(text: str) -> str:
