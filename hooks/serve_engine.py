@@ -18,6 +18,7 @@ The search index is not part of it: tools/serve.py builds it once in the backgro
 from __future__ import annotations
 
 import logging
+import gc
 import os
 import threading
 import time
@@ -93,6 +94,10 @@ class Engine:
             self._remember_outputs(set())
             self._prune_media(self.state.media)
             self._placed = {address for address, _ in self.state.media._outputs}
+        # A full build leaves millions of objects; without this, the garbage collector walks all of them
+        # again during the next edit (seconds at 10,000 stories). They live as long as the preview.
+        gc.collect()
+        gc.freeze()
         self.signatures = self._signatures()
         self.last = {"kind": "full", "rendered": len(pages), "removed": 0, "seconds": time.perf_counter() - started}
 

@@ -113,6 +113,7 @@ def main() -> int:
     engine = make_engine(args.config, site_dir, args.port)
     started = time.perf_counter()
     engine.full()
+    engine.update(set())  # once without a change: the first real edit then finds everything warm
     log.info(f"Erster Bau fertig ({time.perf_counter() - started:.1f} s).")
 
     changed: set[str] = set()
