@@ -14,7 +14,7 @@ import time
 import warnings
 from dataclasses import asdict, dataclass
 
-from PIL import Image
+from PIL import Image, ImageFile
 
 from .fields import FieldChecker
 
@@ -65,7 +65,13 @@ def inspect(path: str, hero: bool = True) -> ImageFacts:
                 orientation = image.getexif().get(ORIENTATION_TAG, 1)
                 if kind == "JPEG":
                     image.draft(image.mode if image.mode in ("RGB", "L") else None, (max(1, width // 8), max(1, height // 8)))
-                image.load()
+                # WeasyPrint (print edition) sets Pillow's global LOAD_TRUNCATED_IMAGES on import, after which a
+                # cut-off file would load without error: the check always decodes strictly.
+                truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+                try:
+                    image.load()
+                finally:
+                    ImageFile.LOAD_TRUNCATED_IMAGES = truncated
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
