@@ -136,8 +136,13 @@ class Engine:
         old_views = state.views
         state.views = build_views(content, self.hooks.include_drafts())
         # the changed stories before and after, and every story whose page may show one of them
-        changed = incremental.neighbours(old_views, [s for s in old_views.stories if s.path in paths])
-        changed |= incremental.neighbours(state.views, [s for s in state.views.stories if s.path in paths])
+        files, folders = incremental.story_files(paths)
+
+        def touched(story) -> bool:
+            return story.path in files or story.path.startswith(tuple(folders))
+
+        changed = incremental.neighbours(old_views, [s for s in old_views.stories if touched(s)])
+        changed |= incremental.neighbours(state.views, [s for s in state.views.stories if touched(s)])
         state.feed_entries = feeds.entry_slugs(state.views)
         self._structure(reuse=True)
         self.env = config.plugins.on_env(self.env, config=config, files=self.files)

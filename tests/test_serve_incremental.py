@@ -176,3 +176,17 @@ def test_the_preview_server_says_the_search_is_not_ready_and_reloads_without_inl
         assert "Suche wird vorbereitet" not in server._inject_js_into_html(page, 8).decode()
     finally:
         server.server_close()
+
+
+def test_a_folder_moved_as_a_whole(corpus_site, tmp_path):
+    """watchdog reports a moved folder once, not each file in it: tools/serve.py passes the folders."""
+    town = os.path.join(corpus_site.root, "stories", sorted(os.listdir(os.path.join(corpus_site.root, "stories")))[0])
+    first = sorted(os.listdir(town))[0]
+    away = os.path.join(corpus_site.root, "beiseite")
+
+    def change():
+        os.makedirs(away)
+        os.rename(os.path.join(town, first), os.path.join(away, first))  # out of stories/: deleted
+        return [os.path.join(town, first) + os.sep]
+
+    assert _check_same_as_full(corpus_site, tmp_path, change)["kind"] == "stories"

@@ -175,8 +175,8 @@ def main() -> int:
                 paths = [path for path in paths if os.path.basename(path) in self.names]
                 if not paths:
                     return
-            if event.is_directory:  # a story folder deleted or renamed: its index.md went with it
-                paths = [os.path.join(path, "index.md") for path in paths]
+            if event.is_directory:  # a folder deleted or moved with everything in it (kleinstadt/incremental.py)
+                paths = [path.rstrip(os.sep) + os.sep for path in paths]
             if any(os.path.basename(path).startswith(".") or path.endswith("~") or "__pycache__" in path
                    for path in paths):
                 return

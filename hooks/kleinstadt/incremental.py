@@ -25,13 +25,30 @@ STORY_FILE = "index.md"
 
 
 def classify(root: str, paths: set[str]) -> str:
-    """"stories" when every changed file is a story text (stories/<ort>/<ordner>/index.md), else "full"."""
+    """"stories" when every changed path is a story text (stories/<ort>/<ordner>/index.md) or a folder below
+    stories/ (written with a trailing slash: a folder moved or deleted with everything in it), else "full"."""
     stories_root = os.path.join(os.path.abspath(root), "stories") + os.sep
     for path in paths:
+        folder = path.endswith(os.sep)
         path = os.path.abspath(path)
-        if not (path.startswith(stories_root) and os.path.basename(path) == STORY_FILE):
+        if not (path.startswith(stories_root) and (folder or os.path.basename(path) == STORY_FILE)):
             return "full"
     return "stories"
+
+
+def story_files(paths: set[str]) -> tuple[set[str], list[str]]:
+    """The story texts named by `paths`, and the folders (trailing slash) among them, as absolute paths."""
+    files, folders = set(), []
+    for path in paths:
+        if path.endswith(os.sep):
+            folder = os.path.abspath(path)
+            folders.append(folder + os.sep)
+            for base, _, names in os.walk(folder):  # a folder moved here: every story text in it
+                if STORY_FILE in names:
+                    files.add(os.path.join(base, STORY_FILE))
+        else:
+            files.add(os.path.abspath(path))
+    return files, folders
 
 
 def reload_stories(content: Content, paths: set[str]) -> Content:
@@ -40,9 +57,10 @@ def reload_stories(content: Content, paths: set[str]) -> Content:
     root = content.root
     problems = Problems(root)
     stories_root = os.path.join(root, "stories")
-    paths = {os.path.abspath(path) for path in paths}
+    paths, folders = story_files(paths)
     town_slugs = set(content.towns)
-    kept = [story for story in content.stories if story.path not in paths]
+    kept = [story for story in content.stories
+            if story.path not in paths and not story.path.startswith(tuple(folders))]
     fresh = []
     for path in sorted(paths):
         if os.path.isfile(path):
