@@ -32,8 +32,9 @@ $(STAMP): requirements.txt
 node_modules/.package-lock.json: package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 
+# Incremental: an edit to a story renders only the pages that show it; search index once in the background (tools/serve.py).
 serve: install
-	$(PY) -m mkdocs serve --livereload
+	$(PY) tools/serve.py
 
 build: install
 	$(PY) tools/build.py

@@ -26,7 +26,7 @@ from kleinstadt import editor_page, feeds, opendata, sitemap
 from kleinstadt.linked_data import LinkedData
 from kleinstadt.redirects import REDIRECT_PAGE, redirect_maps
 from kleinstadt.search import build_search_index
-from kleinstadt import escaping, security, story_markdown
+from kleinstadt import compact, escaping, security, story_markdown
 from kleinstadt.map import Maps
 from kleinstadt.media import Media, MediaError, is_image
 from kleinstadt.views import Listing, ListingPage, Views, build_views
@@ -56,6 +56,7 @@ class _State:
     scripts = None  # security.TemplateScripts: the inline scripts the theme writes
     template_scripts: dict = {}  # template name -> the hashes of its theme scripts (404.html, ...)
     site_url: str | None = None
+    defer_search: bool = False  # `make serve` (tools/serve.py) builds the search index in the background
 
 
 state = _State()
@@ -284,7 +285,8 @@ def _content_files_with(needles) -> list[str]:
 def on_post_page(output, page, config):
     entry = state.pages.get(page.file.src_uri)
     story = entry[1] if entry and entry[0] == "story" else None
-    return _harden(one_skip_link(output), page.ksg_scripts, page.file.src_uri.removesuffix("index.md") or "/", story)
+    return compact.collapse(_harden(one_skip_link(output), page.ksg_scripts,
+                                    page.file.src_uri.removesuffix("index.md") or "/", story))
 
 
 def on_template_context(context, template_name, config):
@@ -295,7 +297,7 @@ def on_template_context(context, template_name, config):
 def on_post_template(output, template_name, config):
     if not template_name.endswith(".html"):
         return output
-    return _harden(output, state.template_scripts[template_name], template_name)
+    return compact.collapse(_harden(output, state.template_scripts[template_name], template_name))
 
 
 def on_nav(nav, config, files):
@@ -321,7 +323,8 @@ def on_post_build(config):
     views = state.views
     # Each feature adds one line below and keeps its logic in a module of its own.
     log.info(step("Bilder", state.media.write, site_dir))  # hard links to .cache/images; logs both counts: kleinstadt/media.py
-    step("Suche", build_search_index, site_dir, log)  # Pagefind: kleinstadt/search.py
+    if not state.defer_search:
+        step("Suche", build_search_index, site_dir, log)  # Pagefind: kleinstadt/search.py
     publisher = config.site_author or config.site_name
     step("Feeds", feeds.write_feeds, site_dir, views, config.site_url, pool.collected.get("story_html", {}), publisher,
          getattr(state, "media", None))  # kleinstadt/feeds.py; media: the photo variants, if made

@@ -1,8 +1,10 @@
 """`make bench`: build synthetic corpora of 1,000 and 10,000 stories and report time and size.
 
-Prints build seconds, milliseconds per story, output MB and KB per story, and the 10k/1k ratios
-(targets: <= 3 ms per story at 10,000; time ratio <= 11; output ratio <= 10.5). Then runs the
-benchmarks of search, images, preview and the web editor (tools/bench_editor.py) on the same corpora.
+Prints build seconds, milliseconds per story, output MB and KB per story with where the bytes go (target:
+<= 45 KB per story), Hugo + Pagefind on the same corpus as the anchor and our ratio to it (target <= 1.25,
+tools/bench_hugo.py), the edit latency of `make serve` (target <= 2 s, tools/bench_serve.py), and the
+10k/1k ratios (targets: <= 3 ms per story at 10,000; time ratio <= 11; output ratio <= 10.5). Then runs
+the benchmarks of search, images, preview and the web editor (tools/bench_editor.py).
 """
 
 from __future__ import annotations
@@ -28,6 +30,32 @@ def folder_size(path: str) -> int:
     for folder, _, files in os.walk(path):
         total += sum(os.path.getsize(os.path.join(folder, name)) for name in files)
     return total
+
+
+# Where the bytes of a built site go, per story (issue 18: at most 45 KB per story at 10,000).
+PARTS = (
+    ("Geschichtenseiten (HTML)", lambda path, name: path.startswith("geschichten/") and path.count("/") == 2
+     and name == "index.html"),
+    ("Vorschaukarten", lambda path, name: name.startswith("ksg-karte.")),
+    ("Suchindex (Pagefind)", lambda path, name: path.startswith("pagefind/")),
+    ("Übersichtsseiten (HTML)", lambda path, name: name.endswith(".html")),
+    ("Feeds", lambda path, name: name.endswith(".xml") and not name.startswith("sitemap")),
+    ("Offene Daten", lambda path, name: path.startswith("daten/")),
+    ("Illustrationen, Fotos", lambda path, name: name.endswith((".webp", ".avif", ".jpg", ".png"))),
+)
+
+
+def size_breakdown(site_dir: str, stories: int) -> dict[str, float]:
+    """KB per story of each part of the site (the first matching part counts a file; the rest is "Übriges")."""
+    totals = {name: 0 for name, _ in PARTS} | {"Übriges (Theme, Sitemap, ...)": 0}
+    for folder, _, names in os.walk(site_dir):
+        relative = os.path.relpath(folder, site_dir).replace(os.sep, "/")
+        for name in names:
+            path = name if relative == "." else f"{relative}/{name}"
+            size = os.path.getsize(os.path.join(folder, name))
+            part = next((part for part, test in PARTS if test(path, name)), "Übriges (Theme, Sitemap, ...)")
+            totals[part] += size
+    return {part: round(size / 1e3 / stories, 2) for part, size in totals.items()}
 
 
 def build(root: str, env: dict) -> tuple[float, dict]:
@@ -66,7 +94,8 @@ def build_corpus(count: int, workdir: str, words: int = 700) -> dict:
             "seconds_without_search": warm - search, "ms_per_story_without_search": (warm - search) * 1000 / count,
             "search_seconds": search, "images_cold_seconds": cold_steps.get("Bilder vorbereiten", 0.0),
             "images_warm_seconds": steps.get("Bilder vorbereiten", 0.0), "steps": steps,
-            "output_mb": size / 1e6, "kb_per_story": size / 1e3 / count, "html_pages": pages, "root": root}
+            "output_mb": size / 1e6, "kb_per_story": size / 1e3 / count, "html_pages": pages, "root": root,
+            "kb_per_story_by_part": size_breakdown(site_dir, count)}
 
 
 def main() -> int:
@@ -74,6 +103,8 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000", help="Korpusgrößen, durch Komma getrennt.")
     parser.add_argument("--keep", action="store_true", help="Temporäre Ordner behalten.")
     parser.add_argument("--only-build", action="store_true", help="Nur den Seitenbau messen.")
+    parser.add_argument("--no-anchor", action="store_true", help="Ohne Hugo + Pagefind als Vergleich.")
+    parser.add_argument("--no-serve", action="store_true", help="Ohne die Messung von `make serve`.")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     workdir = tempfile.mkdtemp(prefix="ksg-bench-")
@@ -89,6 +120,24 @@ def main() -> int:
                   f"{r['kb_per_story']:>10.1f} {r['html_pages']:>7}", flush=True)
             print(f"{'':>11} Schritte (warm): " + ", ".join(f"{k} {v:.1f} s" for k, v in r["steps"].items())
                   + f"; Bilder beim ersten Bau {r['images_cold_seconds']:.1f} s", flush=True)
+            print(f"{'':>11} KB je Geschichte: " + ", ".join(f"{k} {v:.1f}" for k, v in r["kb_per_story_by_part"].items())
+                  + f" (Ziel: zusammen <= 45)", flush=True)
+            if not args.no_anchor:
+                import bench_hugo
+
+                anchor = bench_hugo.run(r["root"])
+                r["anchor"] = anchor
+                r["ratio_to_anchor"] = round(r["ms_per_story"] / anchor["ms_per_story"], 2)
+                print(f"{'':>11} ", end="")
+                bench_hugo.report(anchor)
+                print(f"{'':>11} Verhältnis zu Hugo + Pagefind: {r['ratio_to_anchor']:.2f} (Ziel <= 1,25; "
+                      f"{r['ms_per_story']:.2f} gegen {anchor['ms_per_story']:.2f} ms je Geschichte)", flush=True)
+            if not args.no_serve:
+                import bench_serve
+
+                r["serve"] = bench_serve.run(r["root"])
+                print(f"{'':>11} ", end="")
+                bench_serve.report(r["serve"])
         if len(results) >= 2:
             small, large = results[0], results[-1]
             factor = large["stories"] / small["stories"]

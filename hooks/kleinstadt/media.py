@@ -10,6 +10,7 @@ links to the cache, which costs no copying. No MkDocs here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -177,7 +178,7 @@ class Media:
                 pillar = self.content.taxonomy.pillars[story.pillars[0]]
                 colors = tuple(self.content.taxonomy.pillars[p].color for p in story.pillars)
                 seed = illustration_seed(story)
-                key = digest("illustration", illustrations.VERSION, ILLUSTRATION_WIDTHS, seed, colors, pillar.number)
+                key = _illustration_key(seed, colors, pillar.number)
                 illustration_jobs[story.slug] = _Job("illustration", key, (seed, colors, pillar.number))
                 spec = self._story_spec(story, None, "")
             card_jobs.append((base + CARD_NAME, [base], _Job("card", spec.key(), (spec,))))
@@ -406,12 +407,22 @@ ILLUSTRATION_VARIANTS = 6  # skylines per pillar combination
 
 
 def illustration_seed(story: Story) -> str:
+    return _illustration_seed(story.slug, tuple(story.pillars))
+
+
+@functools.lru_cache(maxsize=65536)  # asked twice per story and build, and again per edit in `make serve`
+def _illustration_seed(slug: str, pillars: tuple[str, ...]) -> str:
     """Which of its pillar combination's skylines a story gets: always the same one for a story.
 
     A few shared pictures instead of one per story: at 10,000 stories drawing one each cost more than
     the rest of the build, and neighbouring cards still look different."""
-    variant = int(hashlib.sha256(story.slug.encode("utf-8")).hexdigest()[:8], 16) % ILLUSTRATION_VARIANTS
-    return f"{'+'.join(story.pillars)}/{variant}"
+    variant = int(hashlib.sha256(slug.encode("utf-8")).hexdigest()[:8], 16) % ILLUSTRATION_VARIANTS
+    return f"{'+'.join(pillars)}/{variant}"
+
+
+@functools.lru_cache(maxsize=4096)  # a few dozen illustrations, asked once per story
+def _illustration_key(seed: str, colors: tuple[str, ...], number: int) -> str:
+    return digest("illustration", illustrations.VERSION, ILLUSTRATION_WIDTHS, seed, colors, number)
 
 
 def is_image(name: str) -> bool:
