@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .fields import SLUG, FieldChecker
 from .frontmatter import FrontMatterError, load_yaml
+from .practice import Hospitation, check_hospitation
 from .problems import Problems
 
 TAXONOMY_FILE = "taxonomy.yml"
@@ -52,6 +53,7 @@ class Team:
     supervisor_role: str | None = None
     members: tuple[str, ...] = ()
     example: bool = False
+    hospitation: Hospitation | None = None  # visits welcome (kleinstadt/practice.py)
 
     @property
     def is_youth_newsroom(self) -> bool:
@@ -132,7 +134,7 @@ def load_taxonomy(root: str, problems: Problems) -> Taxonomy:
     for section, target in (("themes", taxonomy.themes), ("challenges", taxonomy.challenges)):
         for _, _, item in entries(section, {"slug", "title"}, ("slug", "title")):
             target[item["slug"]] = Term(item["slug"], item["title"])
-    team_keys = {"slug", "name", "kind", "description", "town", "school", "supervisor_role", "members", "example"}
+    team_keys = {"slug", "name", "kind", "description", "town", "school", "supervisor_role", "members", "example", "hospitation"}
     for _, prefix, item in entries("teams", team_keys, ("slug", "name", "kind")):
         taxonomy.lines[f"teams.{item['slug']}.town"] = lines.get(prefix + "town") or lines.get(prefix[:-1], 1)
         if item["kind"] not in TEAM_KINDS:
@@ -154,10 +156,11 @@ def load_taxonomy(root: str, problems: Problems) -> Taxonomy:
         for key in ("name", "description", "school", "supervisor_role"):  # shown as plain text on the team pages
             if isinstance(item.get(key), str):
                 check.no_html(prefix + key, item[key])
+        hospitation = check_hospitation(check, item, prefix)
         taxonomy.teams[item["slug"]] = Team(
             slug=item["slug"], name=item["name"], kind=item["kind"],
             description=" ".join(str(item.get("description") or "").split()),
             town=item.get("town"), school=item.get("school"), supervisor_role=item.get("supervisor_role"),
-            members=tuple(members), example=bool(item.get("example")),
+            members=tuple(members), example=bool(item.get("example")), hospitation=hospitation,
         )
     return taxonomy
