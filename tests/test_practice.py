@@ -76,7 +76,8 @@ def test_full_practice_is_read(site):
     assert practice.steps == ("Jugendliche fragen, was sie wollen", "Eine Satzung im Stadtrat beschließen")
     assert practice.cost == Range(500, 2000) and practice.cost_text == "500 bis 2.000 €"
     assert practice.funding == ("LEADER",) and practice.partners == ("Schulsozialarbeit", "Stadtrat")
-    assert practice.suits.parts() == ["5.000 bis 25.000 Einwohner:innen", "ländlich geprägt", "ab 5 Ortsteile"]
+    assert practice.suits.parts() == ["mit 5.000 bis 25.000 Einwohner:innen", "ländlich geprägt",
+                                     "mit mindestens 5 Ortsteilen"]
     assert practice.contact.name == "Stadtverwaltung Altdorf" and practice.contact.display_url == "www.example.org"
 
 

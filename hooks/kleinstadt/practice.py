@@ -111,13 +111,18 @@ class Suits:
 
     def parts(self) -> list[str]:
         """The kind of town in words, one part for each field given."""
+        def span(value: Range) -> str:
+            text = value.text()
+            return text.replace("ab ", "mindestens ", 1).replace("bis ", "höchstens ", 1) \
+                if value.min is None or value.max is None else text
+
         parts = []
         if self.population:
-            parts.append(f"{self.population.text()} Einwohner:innen")
+            parts.append(f"mit {span(self.population)} Einwohner:innen")
         if self.setting:
             parts.append(SETTINGS[self.setting])
         if self.subdivisions:
-            parts.append(f"{self.subdivisions.text()} Ortsteile")
+            parts.append(f"mit {span(self.subdivisions)} Ortsteilen")
         return parts
 
 

@@ -40,6 +40,7 @@ class Term:
 
     slug: str
     title: str
+    short: str = ""  # a challenge's explanation in a sentence or two (/herausforderungen/)
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,11 @@ def load_taxonomy(root: str, problems: Problems) -> Taxonomy:
             check.error(prefix + "code", f"„{item['code']}“ ist kein Länderkürzel nach ISO 3166-2 (wie DE-TH).")
             continue
         taxonomy.regions[item["code"]] = Region(item["code"], item["slug"], item["name"])
-    for section, target in (("themes", taxonomy.themes), ("challenges", taxonomy.challenges)):
-        for _, _, item in entries(section, {"slug", "title"}, ("slug", "title")):
-            target[item["slug"]] = Term(item["slug"], item["title"])
+    for _, _, item in entries("themes", {"slug", "title"}, ("slug", "title")):
+        taxonomy.themes[item["slug"]] = Term(item["slug"], item["title"])
+    for _, prefix, item in entries("challenges", {"slug", "title", "short"}, ("slug", "title")):
+        short = check.plain_text(item, "short", prefix, required=False, max_length=300) or ""
+        taxonomy.challenges[item["slug"]] = Term(item["slug"], item["title"], short)
     team_keys = {"slug", "name", "kind", "description", "town", "school", "supervisor_role", "members", "example", "hospitation"}
     for _, prefix, item in entries("teams", team_keys, ("slug", "name", "kind")):
         taxonomy.lines[f"teams.{item['slug']}.town"] = lines.get(prefix + "town") or lines.get(prefix[:-1], 1)
