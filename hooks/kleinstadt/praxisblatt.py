@@ -111,10 +111,24 @@ def _refuse(url, *args, **kwargs):
     raise ValueError(f"Das Praxisblatt lädt nichts nach: {url}")
 
 
+def weasyprint_html():
+    """WeasyPrint's HTML class. Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process,
+    which would let a broken photo pass the image check of a later build in the same process (`make serve`,
+    the tests); the setting is put back as it was."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        from weasyprint import HTML
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return HTML
+
+
 def render_pdf(document: str, target: str, date: dt.date) -> None:
     import logging
 
-    from weasyprint import HTML
+    HTML = weasyprint_html()
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     stamp = f"{date.isoformat()}T00:00:00Z"
