@@ -82,7 +82,7 @@ def sheet_html(story, content, site_url: str, neighbours=(), hosts=()) -> str:
     if facts:
         parts.append("<dl>" + "".join(f"<dt>{e(term)}</dt><dd>{e(value)}</dd>" for term, value in facts) + "</dl>")
     if practice.lessons:
-        parts.append(f"<h2>Was wir heute anders machen würden</h2><p>{e(practice.lessons)}</p>")
+        parts.append(f"<h2>Was schwierig war oder anders laufen sollte</h2><p>{e(practice.lessons)}</p>")
     if hosts:
         parts.append("<h2>Besuch willkommen</h2><ul>" + "".join(
             f"<li>{e(name)} lädt zur Hospitation ein{e(f' ({visit.note})' if visit.note else '')}. Kontakt: "
