@@ -159,6 +159,7 @@ def test_praxisblatt_is_one_a4_page_with_the_practice(published):
                      f"{SITE_URL}geschichten/brueckenfest/"):
         assert expected in content, expected
     assert not os.path.exists(os.path.join(published.site_dir, "geschichten", "hafen", "praxisblatt.pdf"))
+    assert os.stat(path).st_mode & 0o444 == 0o444  # readable for the web server, like every other file
 
 
 def test_praxisblatt_is_reproducible(published, tmp_path):

@@ -144,6 +144,7 @@ def _render_job(job: tuple[str, str, str]) -> None:
     handle, temporary = tempfile.mkstemp(suffix=".pdf", dir=folder)
     os.close(handle)
     render_pdf(document, temporary, dt.date.fromisoformat(date))
+    os.chmod(temporary, 0o644)  # mkstemp makes it private; a web server must be able to read it
     os.replace(temporary, target)  # complete or absent: an interrupted build leaves no half-written sheet
 
 
