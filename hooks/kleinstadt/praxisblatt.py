@@ -157,6 +157,8 @@ def cache_folder(root: str) -> str:
 def write_sheets(site_dir: str, views, site_url: str, cache: str | None = None) -> str:
     """A Praxisblatt beside every story with a practice that this build shows; returns a line for the log."""
     content = views.content
+    if content.partial:  # `make preview` stays within its few seconds: WeasyPrint alone takes one to start
+        return "Praxisblätter: in der Vorschau nicht gesetzt"
     cache = cache or cache_folder(content.root)
     os.makedirs(cache, exist_ok=True)
     jobs, placed = [], []
