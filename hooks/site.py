@@ -22,7 +22,7 @@ from mkdocs.structure.toc import get_toc
 
 from kleinstadt.preview import load_for_build
 from kleinstadt.dates import german_date
-from kleinstadt import editor_page, feeds, opendata, sitemap
+from kleinstadt import editor_page, feeds, opendata, praxisblatt, sitemap
 from kleinstadt.linked_data import LinkedData
 from kleinstadt.redirects import REDIRECT_PAGE, redirect_maps
 from kleinstadt.search import build_search_index
@@ -147,6 +147,8 @@ def on_files(files: Files, config):
                                  "und der zuletzt erschienenen."),
         ("orte", "Orte", "Die Kleinstädte der Studie von A bis Z, mit Land, Landkreis und Karte."),
         ("themen", "Themenfelder", "Die Themenfelder der Studie und ihre Geschichten."),
+        ("herausforderungen", "Herausforderungen", "Die zehn Herausforderungen kleiner Städte aus der Studie, "
+                                                   "mit Geschichten und Praxis zum Nachmachen."),
     ):
         add(f"{kind}/index.md", _front(title=title, description=description, template="overview.html"),
             "overview", kind)
@@ -328,6 +330,7 @@ def on_post_build(config):
     publisher = config.site_author or config.site_name
     step("Feeds", feeds.write_feeds, site_dir, views, config.site_url, pool.collected.get("story_html", {}), publisher,
          getattr(state, "media", None))  # kleinstadt/feeds.py; media: the photo variants, if made
+    log.info(step("Praxisblätter", praxisblatt.write_sheets, site_dir, views, config.site_url))  # kleinstadt/praxisblatt.py
     step("Offene Daten", opendata.write_open_data, site_dir, views, config.site_url, publisher)  # kleinstadt/opendata.py
     step("Sitemap", sitemap.write_sitemap_and_robots, site_dir, views, config.site_url)  # kleinstadt/sitemap.py
     # After search, feeds and sitemap, so that none of them lists it: kleinstadt/editor_page.py

@@ -46,6 +46,8 @@ def write_hostile_content(site: FixtureSite) -> None:
     site.edit("towns/altdorf.md", "description: Eine erfundene Kleinstadt für die Tests.",
               f"description: {_yaml(field('Ortsbeschreibung'))}")
     site.edit("towns/altdorf.md", "Altdorf ist eine erfundene Stadt", "Altdorf `" + SCRIPT + "` ist eine erfundene Stadt")
+    site.edit("towns/altdorf.md", "coordinates:", f"hospitation:\n  contact: {{name: {_yaml(field('Besuchsstelle'))}, "
+              f"url: https://example.org/besuch}}\n  note: {_yaml(field('Besuchshinweis'))}\ncoordinates:")
     site.edit("taxonomy.yml", "name: Beispiel-Jugendredaktion Malchin", f"name: {_yaml(field('Teamname'))}")
     site.edit("taxonomy.yml", "supervisor_role: Lehrkraft für Deutsch", f"supervisor_role: {_yaml(field('Betreuung'))}")
     site.write("stories/altdorf/2026-05-01-angriff/index.md", f"""---
@@ -68,6 +70,15 @@ sources:
     page: "17"
     url: "https://example.org/?q=%22%3E%3Cscript%3Ealert('{MARK}')%3C/script%3E&x=<script>"
 status: published
+challenges: [demografie]
+practice:
+  summary: {_yaml(field('Praxissatz'))}
+  steps: [{_yaml(field('Schritt'))}]
+  duration: {_yaml(field('Dauer'))}
+  funding: [{_yaml(field('Förderprogramm'))}]
+  partners: [{_yaml(field('Beteiligte'))}]
+  lessons: {_yaml(field('Erfahrung'))}
+  contact: {{name: {_yaml(field('Kontaktstelle'))}, url: "https://example.org/?x=<script>"}}
 ---
 
 Der Text zeigt `{SCRIPT}` als Code.

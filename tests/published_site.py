@@ -2,8 +2,9 @@
 
 Building once per test session keeps those tests fast. The stories cover what the outputs must handle:
 two towns in two regions, a title image, a relative link to an image, an `updated` date, a draft and an
-embargoed story (neither may appear anywhere public), enough older stories for a second index page,
-and an edition.
+embargoed story (neither may appear anywhere public), enough older stories for a second index page
+(also of the challenge „finanzen“), an edition, and practices to copy in three towns, one of which
+(Seestadt) welcomes visits.
 
     from published_site import published  # noqa: F401  (the fixture)
 """
@@ -43,6 +44,7 @@ date:
 towns: [altdorf, neudorf]
 pillars: [jugend, innovation]
 themes: [jugend, beteiligung]
+challenges: [demografie, bildung]
 authors: [redaktion, jugendredaktion-schmalkalden]
 image:
   file: bruecke.png
@@ -53,6 +55,19 @@ sources:
   - title: Resiliente Kleinstädte
     page: "17"
 status: published
+practice:
+  summary: Jugendliche planen ein Fest für beide Orte, die Stadt hilft mit Raum und Genehmigungen.
+  steps:
+    - Das Jugendparlament sammelt Ideen
+    - Die Stadtverwaltung klärt Genehmigungen
+    - Beide Orte feiern gemeinsam an der Brücke
+  duration: ein halbes Jahr
+  cost: {min: 500, max: 2000}
+  funding: [LEADER]
+  partners: [Jugendparlament, Stadtverwaltung]
+  lessons: Früher mit dem Nachbarort reden.
+  suits: {population: {max: 10000}, setting: ländlich, subdivisions: {min: 3}}
+  contact: {name: Stadtverwaltung Altdorf, url: https://www.example.org/altdorf}
 ---
 
 Ein **Fest** an der [Brücke](https://example.org/bruecke), geplant vom Jugendparlament.
@@ -77,9 +92,15 @@ Geplant war das seit Langem.[^1] Mehr dazu [weiter oben](#wie-es-begann).
     site.story("hafen", date=dt.date(2026, 4, 2), towns=("seestadt",), pillars=("finanzen",),
                title="Der Hafen gehört allen", description="Seestadt hat seinen Hafen neu geordnet.")
     site.story("markt", date=dt.date(2026, 2, 1), towns=("neudorf",), pillars=("selbstgestaltung",),
-               themes=["stadtentwicklung"], title="Markt am Samstag", description="Der Wochenmarkt kehrt zurück.")
+               themes=["stadtentwicklung"], title="Markt am Samstag", description="Der Wochenmarkt kehrt zurück.",
+               extra="challenges: [demografie, innenstadt]\npractice:\n  summary: Neudorf holt den Wochenmarkt "
+                     "zurück.\n  cost: unbekannt")
+    site.edit("towns/seestadt.md", "coordinates:", "hospitation:\n  contact: {name: Rathaus Seestadt, url: "
+              "https://www.example.org/seestadt}\n  note: Nach Absprache.\ncoordinates:")
     for slug in ARCHIVE:
-        site.story(slug, date=dt.date(2025, 1, int(slug[-2:])), towns=("seestadt",), pillars=("verwaltung",))
+        site.story(slug, date=dt.date(2025, 1, int(slug[-2:])), towns=("seestadt",), pillars=("verwaltung",),
+                   extra="challenges: [finanzen]" + ("\npractice:\n  summary: Seestadt spart gemeinsam." if slug ==
+                                                     "archiv-21" else ""))
     site.story("entwurf", date=dt.date(2026, 4, 3), towns=("seestadt",), status="draft")
     site.write("editions/2026-1.md", '---\nnumber: "2026/1"\ntitle: "Ausgabe 2026/1"\ndate: 2026-04-15\n'
                'stories:\n  - hafen\n  - brueckenfest\n---\n\nDas Vorwort der ersten Ausgabe.\n')

@@ -39,6 +39,8 @@ PAGES = {
     "pillar": "pfeiler/jugend/",
     "region": "regionen/thueringen/",
     "theme": "themen/jugend/",
+    "challenges": "herausforderungen/",
+    "challenge": "herausforderungen/demografie/",
     "all stories": "geschichten/",
     "search": "suche/",
     "404": "gibt-es-nicht/",
@@ -64,6 +66,24 @@ Im ersten Jahr kamen zwölf Jugendliche, heute sind es dreißig.[^1]
 
 [^1]: Nach der Mitgliederliste des Jugendparlaments.
 """
+
+
+# The story page carries the full „Zum Nachmachen“ box (issue 17); Seestadt's story another practice for the
+# same challenge, so that "Wer hat das schon gemacht?" lists it.
+PRACTICE = """challenges: [demografie, bildung]
+practice:
+  summary: Die Stadt hat ein Jugendparlament mit eigenem Haushalt gegründet.
+  steps:
+    - Jugendliche in den Schulen fragen, was sie wollen
+    - Eine Satzung im Stadtrat beschließen
+    - Einen Haushalt für das Jugendparlament einplanen
+  duration: ein Schuljahr
+  cost: {min: 500, max: 2000}
+  funding: [LEADER]
+  partners: [Schulsozialarbeit, Stadtrat]
+  lessons: Die Schulen früher einbeziehen.
+  suits: {population: {max: 20000}, setting: ländlich, subdivisions: {min: 3}}
+  contact: {name: Stadtverwaltung Altdorf, url: https://www.example.org/jugend}"""
 
 
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -92,7 +112,7 @@ def built(tmp_path_factory) -> str:
     write = functools.partial(corpus.write_story, root)
     write("jugendparlament-altdorf", dt.date(2026, 5, 1), ["altdorf"], title="Altdorfs Jugend entscheidet mit",
           description="Ein Jugendparlament mit eigenem Geld: Wie Altdorf junge Menschen beteiligt.",
-          pillars=["jugend", "selbstgestaltung"], themes=["jugend", "beteiligung"], body=BODY)
+          pillars=["jugend", "selbstgestaltung"], themes=["jugend", "beteiligung"], body=BODY, extra=PRACTICE)
     write("bibliothek-altdorf", dt.date(2026, 4, 2), ["altdorf"], title="Die Bibliothek als Wohnzimmer",
           description="Wie eine kleine Bibliothek zum Treffpunkt wurde.", pillars=["selbstgestaltung"],
           themes=["kultur"])
@@ -100,7 +120,8 @@ def built(tmp_path_factory) -> str:
           description="Ein Notfallfonds hilft Vereinen über schwierige Monate.", pillars=["finanzen"])
     write("see-seestadt", dt.date(2026, 2, 4), ["seestadt"], title="Ein Steg für den See",
           description="Seestadt baut mit Ehrenamtlichen einen neuen Badesteg.", pillars=["jugend"],
-          themes=["jugend"])
+          themes=["jugend"], extra="challenges: [demografie]\npractice:\n  summary: Ehrenamtliche bauen den Steg "
+                                   "selbst.\n  cost: unbekannt")
     # An edition, so that the home page shows its block (a link inside a heading's sentence, issue 14).
     os.makedirs(os.path.join(root, "editions"), exist_ok=True)
     with open(os.path.join(root, "editions", "2026-1.md"), "w", encoding="utf-8") as handle:
@@ -323,5 +344,31 @@ def test_link_kopieren_copies_the_story_address(built, server, chromium):
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied.endswith("/" + STORY) and copied.startswith("http")
         assert visit.errors == [] and visit.failed == []
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("url", ["herausforderungen/demografie/", STORY])
+def test_lighthouse_on_a_challenge_page_and_a_story_with_practice_box(url, built):
+    """Issue 17: Lighthouse (mobile) at least 98 in every category, as `make lighthouse` asks elsewhere."""
+    import lighthouse
+
+    if not os.path.exists(lighthouse.LIGHTHOUSE):
+        pytest.skip("Lighthouse fehlt: `npm ci` in diesem Arbeitsverzeichnis installiert es (package.json).")
+    data = lighthouse.figures(lighthouse.run(built, url, os.path.join(corpus.REPO, "test-results", "lighthouse")))
+    assert all(score >= 98 for score in data["scores"].values()), data["scores"]
+    assert data["foreign"] == []
+    assert data["kb_without_images"] <= 150, data
+
+
+def test_practice_box_is_on_the_story_and_its_sheet_downloads(built, server, chromium):
+    visit = Visit(chromium, server, STORY, 1280)
+    try:
+        box = visit.page.locator("aside.ksg-practice")
+        assert box.locator("h2").inner_text() == "Zum Nachmachen"
+        assert "Seestadt" in box.locator("ul.ksg-practice__others").inner_text()
+        href = box.locator("a[download]").get_attribute("href")
+        response = visit.page.request.get(visit.url + href)
+        assert response.status == 200 and response.body().startswith(b"%PDF")
     finally:
         visit.close()

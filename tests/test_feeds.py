@@ -30,12 +30,12 @@ def all_feeds(site) -> list[str]:
                   for path in glob.glob(os.path.join(site.site_dir, "**", feeds.FEED_NAME), recursive=True))
 
 
-def test_one_feed_for_all_stories_and_each_pillar_region_town_and_theme(published):
+def test_one_feed_for_all_stories_and_each_pillar_region_town_theme_and_challenge(published):
     found = all_feeds(published)
-    # fixture taxonomy: 5 pillars, 5 regions, 3 towns, 7 themes
-    assert len(found) == 1 + 5 + 5 + 3 + 7, found
+    # fixture taxonomy: 5 pillars, 5 regions, 3 towns, 7 themes, 10 challenges
+    assert len(found) == 1 + 5 + 5 + 3 + 7 + 10, found
     for path in ("geschichten/feed.xml", "pfeiler/jugend/feed.xml", "regionen/thueringen/feed.xml",
-                 "orte/seestadt/feed.xml", "themen/jugend/feed.xml"):
+                 "orte/seestadt/feed.xml", "themen/jugend/feed.xml", "herausforderungen/demografie/feed.xml"):
         assert path in found
 
 

@@ -23,10 +23,12 @@ STORY = "geschichten/angriff/"
 # Where each field is shown, by page: the text a reader sees must contain the field's payload as it was typed.
 SHOWN = {
     STORY: ["Titel", "Anreißer", "Bildnachweis", "Lizenz", "Quellentitel", "Herausgeber", "Ortsname", "Teamname",
-            "Betreuung", "Ausgabentitel"],
+            "Betreuung", "Ausgabentitel", "Praxissatz", "Schritt", "Dauer", "Förderprogramm", "Beteiligte",
+            "Erfahrung", "Kontaktstelle", "Besuchsstelle", "Besuchshinweis"],
+    "herausforderungen/demografie/": ["Praxissatz", "Titel", "Ortsname", "Besuchsstelle"],
     "": ["Titel", "Anreißer", "Ortsname", "Ausgabentitel"],
     "geschichten/": ["Titel", "Anreißer", "Ortsname"],
-    "orte/altdorf/": ["Ortsname", "Ortsbeschreibung", "Titel", "Anreißer"],
+    "orte/altdorf/": ["Ortsname", "Ortsbeschreibung", "Titel", "Anreißer", "Besuchsstelle", "Besuchshinweis"],
     "orte/": ["Ortsname", "Ortsbeschreibung"],
     "regionen/thueringen/": ["Ortsname", "Titel"],
     "regionen/": ["Ortsname", "Titel"],
@@ -140,6 +142,15 @@ def test_print_edition_shows_the_text(hostile, tmp_path):
     print_edition.print_edition(content, edition, output, epoch=1767225600)
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(output).pages)
     assert "alert('ksgxss')" in text and "Titel <script>" in normalized(text)
+
+
+def test_praxisblatt_shows_the_text(hostile):
+    import pypdf
+
+    path = os.path.join(hostile.root, "site", STORY, "praxisblatt.pdf")
+    text = normalized(" ".join(page.extract_text() for page in pypdf.PdfReader(path).pages))
+    for name in ("Praxissatz", "Schritt", "Kontaktstelle", "Besuchshinweis"):
+        assert f"{name} <script>alert('ksgxss')</script>" in text, name
 
 
 def test_a_payload_that_slips_past_escaping_stops_the_build(tmp_path):

@@ -193,3 +193,47 @@ def test_refuses_a_title_whose_address_another_story_has(site):
         create(site)
     create(site, title="Neuer Treffpunkt am Fluss in Altdorf")
     assert not site.check().problems
+
+
+def test_practice_block_works_when_uncommented_as_the_comment_says(site):
+    path = new_story.create_story(site.root, title="Ein Jugendparlament für Altdorf", town="altdorf",
+                                  pillars=["jugend"], team="redaktion", date=dt.date(2026, 5, 4), practice=True)
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.read().split("\n")
+    assert "# Zum Nachmachen: Deine Geschichte erzählt von etwas, das andere Städte nachmachen könnten. Dann lösche" \
+        in lines
+    start = lines.index("# practice:")
+    for index in range(start, start + 8):  # "die acht Zeilen von „practice:“ bis „lessons:“"
+        assert lines[index].startswith("# ")
+        lines[index] = lines[index][2:]
+    assert lines[start + 7].startswith("  lessons:")
+    text = "\n".join(lines)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    # Without a challenge the check says what is missing, in German, at the practice block.
+    found = site.check().problems.errors
+    assert [p.field for p in found] == ["practice"] and "Herausforderung" in found[0].message
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text.replace("challenges: []", "challenges: [demografie]"))
+    content = site.check()
+    assert not content.problems.items, content.problems.report()
+    assert content.stories[0].practice.cost_text == "unbekannt"
+
+
+def test_without_practice_the_template_has_no_block(site):
+    path = create(site)
+    with open(path, encoding="utf-8") as handle:
+        assert "practice:" not in handle.read()
+
+
+def test_asks_whether_others_could_copy_it(site):
+    answers = "Das Jugendparlament\naltdorf\n5\n\nvielleicht\nja\n"
+    result = subprocess.run([sys.executable, os.path.join(REPO, "tools", "new_story.py"), "--root", site.root],
+                            input=answers, env=tool_env(KSG_TODAY="2026-05-04"), capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Etwas zum Nachmachen? (ja/nein) [nein]" in result.stdout
+    assert "„vielleicht“ verstehe ich nicht" in result.stdout
+    path = os.path.join(site.root, "stories", "altdorf", "2026-05-04-das-jugendparlament", "index.md")
+    with open(path, encoding="utf-8") as handle:
+        assert "# practice:" in handle.read()
+    assert cli.main(["check", "--root", site.root]) == 0

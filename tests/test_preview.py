@@ -126,7 +126,7 @@ def test_preview_still_stops_for_problems_in_its_own_stories_and_the_towns(site)
 
 def test_preview_build_has_the_story_its_town_and_pillars_and_the_drafts_marked(site):
     site.story("am-fluss", date=dt.date(2026, 3, 1), towns=("altdorf",), pillars=("jugend", "finanzen"),
-               status="draft")
+               status="draft", extra="challenges: [demografie]\npractice:\n  summary: Altdorf baut einen Steg.")
     site.story("im-park", date=dt.date(2026, 3, 2), towns=("neudorf",), pillars=("innovation",))
     site.story("kaputt", date=dt.date(2026, 3, 3), towns=("seestadt",), pillars=("jugnd",))
     result = site.build(env={"KSG_ONLY_STORIES": FLUSS, "KSG_DRAFTS": "1"})
@@ -145,6 +145,9 @@ def test_preview_build_has_the_story_its_town_and_pillars_and_the_drafts_marked(
     # a preview is never shared: no social cards (they cost most of a cold preview's time)
     cards = [name for _, _, files in os.walk(out) for name in files if name.startswith(media.CARD_NAME)]
     assert cards == []
+    # nor Praxisblätter (starting WeasyPrint alone takes a second); the box is there without its link
+    assert "Zum Nachmachen" in story and "praxisblatt.pdf" not in story
+    assert not os.path.exists(os.path.join(out, "geschichten", "am-fluss", "praxisblatt.pdf"))
 
 
 def test_full_build_refuses_what_the_preview_ignores(site):

@@ -218,3 +218,18 @@ def test_site_links_in_town_profiles_name_existing_pages():
                     broken.append(f"{os.path.relpath(path, REPO)}: {target}")
     assert count >= 1
     assert not broken, "\n".join(broken)
+
+
+def test_practices_only_where_the_study_reports_a_local_account():
+    """Issue 17: a practice box only where the study's account supports one; none for the four towns of which
+    the study reports no local project, and every contact is a town office named in ../shared/data/towns.md."""
+    from kleinstadt.content import load_content
+
+    content = load_content(REPO)
+    with_practice = {story.slug: story for story in content.stories if story.practice}
+    assert with_practice, "no practice at all"
+    for story in with_practice.values():
+        assert not {"luebz", "storkow", "glashuette", "heilbad-heiligenstadt"} & set(story.towns), story.slug
+        if story.practice.contact:
+            assert story.practice.contact.url in {content.towns[slug].website for slug in story.towns}, story.slug
+    assert not any(town.hospitation for town in content.towns.values())  # the study names no offer of visits

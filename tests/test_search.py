@@ -57,6 +57,9 @@ STORIES = {
                       "Händlerinnen aus dem Umland verkaufen samstags auf dem Marktplatz.\n"),
 }
 
+# Challenges of the study (issue 17): the search filter „Herausforderung“.
+CHALLENGES = {"bibliothek-altdorf": "innenstadt", "bibliothek-seestadt": "innenstadt", "kasse-neudorf": "finanzen"}
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> str:
@@ -64,7 +67,8 @@ def built(tmp_path_factory) -> str:
     corpus.prepare_site(root, source=FIXTURE)
     for slug, (date, towns, pillars, themes, title, teaser, body) in STORIES.items():
         corpus.write_story(root, slug, date, towns, title=title, description=teaser, pillars=pillars,
-                           themes=themes, body=body)
+                           themes=themes, body=body,
+                           extra=f"challenges: [{CHALLENGES[slug]}]" if slug in CHALLENGES else "")
     site_dir = os.path.join(root, "site")
     result = build_site(root, site_dir)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -368,3 +372,20 @@ def test_a_lost_connection_is_reported_not_left_spinning(page, server):
     page.goto(server + "suche/?q=Bibliothek")
     _wait_for_results(page, "fehlgeschlagen")
     assert page.locator("#ksg-search-results").get_attribute("aria-busy") == "false"
+
+
+@pytest.mark.browser
+def test_challenge_filter_lists_the_stories_of_a_challenge(page, server):
+    page.goto(server + "suche/?herausforderung=innenstadt")
+    _wait_for_results(page, "(Innenstadtentwicklung)")
+    assert page.locator("#ksg-search-status").text_content() == "2 Ergebnisse (Innenstadtentwicklung)."
+    assert _titles(page) == ["Das Wohnzimmer der Stadt", "Bücher auf Rädern"]
+    assert _option(page, "herausforderung", "innenstadt") == "Innenstadtentwicklung (2)"
+    assert page.locator("label[for=ksg-search-herausforderung]").text_content() == "Herausforderung"
+    # Together with a word: only the story of that challenge that has the word.
+    page.locator("#ksg-search-q").fill("Bibliothek")
+    page.locator("#ksg-search-q").press("Enter")
+    _wait_for_results(page, "für „Bibliothek“")
+    assert sorted(_titles(page)) == ["Bücher auf Rädern", "Das Wohnzimmer der Stadt"]
+    page.locator("#ksg-search-herausforderung").select_option("finanzen")
+    _wait_for_results(page, "Keine Ergebnisse")

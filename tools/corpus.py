@@ -111,8 +111,31 @@ def prepare_site(target: str, source: str = REPO, with_stories: bool = False) ->
     return target
 
 
-def generate(root: str, count: int, seed: int = 1, vocabulary_size: int = 0, words_per_story: int = 700) -> None:
-    """Write `count` valid, published stories spread over the site's towns, pillars and themes."""
+def practice_block(rng: random.Random, words: list[str], town: str) -> str:
+    """A full `practice:` block (every field), as a benchmark story to copy carries it."""
+    def phrase(n: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(n)).capitalize()
+
+    low = rng.randrange(0, 20) * 500
+    return "\n".join([
+        "practice:",
+        f"  summary: \"{phrase(12)}.\"",
+        "  steps:",
+        *(f"    - \"{phrase(8)}\"" for _ in range(rng.randint(2, 5))),
+        f"  duration: \"{rng.randint(2, 18)} Monate\"",
+        f"  cost: {{min: {low}, max: {low + rng.randrange(1, 20) * 500}}}",
+        f"  funding: [\"{phrase(2)}\"]",
+        f"  partners: [\"{phrase(2)}\", \"{phrase(1)}\"]",
+        f"  lessons: \"{phrase(20)}.\"",
+        "  suits: {population: {min: 3000, max: 25000}, setting: ländlich, subdivisions: {min: 5}}",
+        f"  contact: {{name: \"Stadtverwaltung {town.capitalize()}\", url: \"https://www.example.org/{town}\"}}",
+    ])
+
+
+def generate(root: str, count: int, seed: int = 1, vocabulary_size: int = 0, words_per_story: int = 700,
+             practice_every: int = 3) -> None:
+    """Write `count` valid, published stories spread over the site's towns, pillars, themes and challenges;
+    every `practice_every`-th story (a third by default; 0 for none) has a full practice to copy."""
     import yaml
 
     rng = random.Random(seed)
@@ -121,6 +144,7 @@ def generate(root: str, count: int, seed: int = 1, vocabulary_size: int = 0, wor
         taxonomy = yaml.safe_load(handle)
     pillars = [p["slug"] for p in taxonomy["pillars"]]
     themes = [t["slug"] for t in taxonomy["themes"]]
+    challenges = [c["slug"] for c in taxonomy.get("challenges", [])]
     towns = sorted(os.path.splitext(n)[0] for n in os.listdir(os.path.join(root, "towns")) if n.endswith(".md"))
     start = dt.date(2020, 1, 1)
     for index in range(count):
@@ -128,6 +152,10 @@ def generate(root: str, count: int, seed: int = 1, vocabulary_size: int = 0, wor
         town = towns[index % len(towns)]
         chosen = rng.sample(pillars, rng.choice((1, 2)))
         title = " ".join(rng.choice(words) for _ in range(5)).capitalize()
+        extra = f"challenges: [{', '.join(rng.sample(challenges, rng.choice((1, 2))))}]" if challenges else ""
+        if challenges and practice_every and index % practice_every == 0:
+            extra += "\n" + practice_block(rng, words, town)
         write_story(root, f"geschichte-{index:05d}", date, [town], title=title,
                     description=" ".join(rng.choice(words) for _ in range(14))[:190],
-                    pillars=chosen, themes=rng.sample(themes, 2), body=body_text(rng, words, words_per_story))
+                    pillars=chosen, themes=rng.sample(themes, 2), body=body_text(rng, words, words_per_story),
+                    extra=extra)

@@ -106,8 +106,32 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def template(*, title: str, date: dt.date, town: str, pillars: list[str], team: str, taxonomy: Taxonomy) -> str:
-    """The story file: front matter with a plain-German comment above every field, then a writing guide."""
+PRACTICE_BLOCK = f"""
+# Zum Nachmachen: Deine Geschichte erzählt von etwas, das andere Städte nachmachen könnten. Dann lösche
+# am Anfang der acht Zeilen von „practice:“ bis „lessons:“ genau zwei Zeichen: die Raute # und das
+# Leerzeichen dahinter. Schreib oben bei `challenges` mindestens eine Herausforderung hinein, zum Beispiel
+# [demografie]: So finden Städte mit demselben Problem deine Geschichte.
+# Schreib nur, was du sicher weißt. Weißt du etwas nicht, lösche die ganze Zeile. Nichts raten!
+# practice:
+#   summary: "{PLACEHOLDER}: in einem Satz, was gemacht wurde"
+#   steps:
+#     - "{PLACEHOLDER}: Der erste Schritt"
+#     - "{PLACEHOLDER}: Der zweite Schritt"
+#   duration: "{PLACEHOLDER}: Wie lange hat es gedauert? Zum Beispiel: ein Schuljahr"
+#   cost: unbekannt               # oder eine Spanne in Euro: {{min: 500, max: 2000}}
+#   lessons: "{PLACEHOLDER}: Was ging schief? Was würde die Stadt heute anders machen?"
+# Noch mehr, wenn du es sicher weißt (auch hier die Raute und das Leerzeichen löschen):
+#   funding: ["Name des Förderprogramms"]
+#   partners: ["Schulsozialarbeit", "Jugendclub"]   # wer mitgemacht hat, nach der Rolle, keine Namen
+#   suits: {{population: {{max: 20000}}, setting: ländlich, subdivisions: {{min: 10}}}}   # für welche Städte
+#   contact: {{name: "Stadtverwaltung …", url: "https://…"}}   # nur ein Amt oder eine Einrichtung, nie eine Person
+"""
+
+
+def template(*, title: str, date: dt.date, town: str, pillars: list[str], team: str, taxonomy: Taxonomy,
+             practice: bool = False) -> str:
+    """The story file: front matter with a plain-German comment above every field, then a writing guide.
+    With `practice`, the commented „Zum Nachmachen“ block follows the challenges."""
     pillar_lines = "\n".join(f"#   {p.slug:<17} {p.title}" for p in taxonomy.pillars.values())
     themes = ", ".join(taxonomy.themes)
     challenges = ", ".join(taxonomy.challenges)
@@ -141,7 +165,7 @@ themes: []
 # Freiwillig: Herausforderungen, um die es geht, zum Beispiel [mobilitaet]. Möglich sind:
 # {challenges}
 challenges: []
-
+{PRACTICE_BLOCK if practice else ""}
 # Wer hat geschrieben? Hier steht das Kürzel eures Teams aus taxonomy.yml,
 # keine echten Namen, keine Adressen, keine Telefonnummern.
 authors: [{team}]
@@ -188,7 +212,7 @@ zum Beispiel „Lena, 16, aus dem Jugendparlament“). Keine Adressen, Telefonnu
 
 
 def create_story(root: str, *, title: str, town: str, pillars: list[str], team: str,
-                 date: dt.date | None = None) -> str:
+                 date: dt.date | None = None, practice: bool = False) -> str:
     """Writes the new story and returns its path; never overwrites an existing story."""
     root = os.path.abspath(root)
     problems = Problems(root)
@@ -216,7 +240,8 @@ def create_story(root: str, *, title: str, town: str, pillars: list[str], team: 
                     "Wähle eine etwas andere Überschrift, zum Beispiel mit dem Ort oder dem Jahr darin.")
     os.makedirs(folder)
     with open(path, "x", encoding="utf-8") as handle:
-        handle.write(template(title=title, date=date, town=town, pillars=pillars, team=team, taxonomy=taxonomy))
+        handle.write(template(title=title, date=date, town=town, pillars=pillars, team=team, taxonomy=taxonomy,
+                              practice=practice))
     return path
 
 
@@ -240,6 +265,31 @@ def _ask(prompt: str, parse, default: str | None = None):
             print("  " + str(error).replace("\n", "\n  "))
 
 
+def yes_or_no(answer: str) -> bool:
+    word = answer.strip().lower()
+    if word in ("j", "ja", "y", "yes"):
+        return True
+    if word in ("n", "nein", "no"):
+        return False
+    raise Abort(f"„{answer}“ verstehe ich nicht. Antworte mit ja oder nein.")
+
+
+def _ask_practice() -> bool:
+    """Whether the story describes something other towns could copy; no answer means no."""
+    print("\nZum Nachmachen: Erzählt deine Geschichte von etwas, das andere Städte nachmachen könnten,")
+    print("zum Beispiel ein Jugendparlament oder ein Fest, das Vereine gemeinsam planen? Dann legt das")
+    print("Programm dir einen Kasten zum Ausfüllen an: was gemacht wurde, die Schritte, was es gekostet hat.")
+    while True:
+        try:
+            answer = input("Etwas zum Nachmachen? (ja/nein) [nein]: ").strip() or "nein"
+        except EOFError:
+            return False
+        try:
+            return yes_or_no(answer)
+        except Abort as error:
+            print("  " + str(error))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Legt eine neue Geschichte mit ausgefüllter Vorlage an.")
     parser.add_argument("--root", default=os.getcwd(), help="Oberster Ordner des Projekts.")
@@ -248,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pillars", help="Ein oder zwei Pfeiler: Nummern oder Kürzel, mit Komma getrennt.")
     parser.add_argument("--team", help="Das Kürzel eures Teams aus taxonomy.yml.")
     parser.add_argument("--date", type=dt.date.fromisoformat, help="Datum JJJJ-MM-TT (sonst heute).")
+    parser.add_argument("--nachmachen", choices=("ja", "nein"),
+                        help="Erzählt die Geschichte von etwas, das andere Städte nachmachen könnten?")
     args = parser.parse_args(argv)
     root = os.path.abspath(args.root)
     taxonomy = load_taxonomy(root, Problems(root))
@@ -270,7 +322,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("\nTeams: " + ", ".join(taxonomy.teams))
             team = _ask("Euer Team (Kürzel)", lambda a: find_team(a, taxonomy), default_team(town, taxonomy))
-        path = create_story(root, title=title, town=town, pillars=pillars, team=team, date=args.date)
+        practice = yes_or_no(args.nachmachen) if args.nachmachen else (
+            False if all((args.title, args.town, args.pillars, args.team)) else _ask_practice())
+        path = create_story(root, title=title, town=town, pillars=pillars, team=team, date=args.date,
+                            practice=practice)
     except Abort as error:
         print(str(error), file=sys.stderr)
         return 1

@@ -199,8 +199,9 @@ def print_edition(content, edition, output: str, epoch: int | None = None) -> st
     """Write the PDF of `edition`; returns its path."""
     import logging
 
-    from weasyprint import HTML
+    from kleinstadt.praxisblatt import weasyprint_html
 
+    HTML = weasyprint_html()  # keeps Pillow's check for truncated images as it was
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = edition_html(content, edition)
     if epoch is not None:

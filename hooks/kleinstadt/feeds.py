@@ -1,4 +1,4 @@
-"""Atom feeds (RFC 4287): all stories, and one feed for every pillar, region, town and theme.
+"""Atom feeds (RFC 4287): all stories, and one feed for every pillar, region, town, theme and challenge.
 
 A feed lies beside its index page: geschichten/feed.xml, pfeiler/jugend/feed.xml, orte/<slug>/feed.xml.
 Each holds the newest MAX_ENTRIES public stories, so the output grows linearly with the stories, not
@@ -21,11 +21,12 @@ from .views import Listing, Views
 
 FEED_NAME = "feed.xml"
 MAX_ENTRIES = 50
-FEED_KINDS = ("alle", "pfeiler", "region", "ort", "thema")
+FEED_KINDS = ("alle", "pfeiler", "region", "ort", "thema", "herausforderung")
 # The year in every tag: URI (RFC 4151). It never changes, so ids stay stable across builds.
 TAG_YEAR = "2026"
 SITE_TITLE = "Kleinstadtgeschichten"
-KIND_LABELS = {"pfeiler": "Pfeiler", "region": "Region", "ort": "Ort", "thema": "Themenfeld"}
+KIND_LABELS = {"pfeiler": "Pfeiler", "region": "Region", "ort": "Ort", "thema": "Themenfeld",
+               "herausforderung": "Herausforderung"}
 
 
 def feed_url(listing: Listing) -> str:
@@ -137,6 +138,9 @@ def build_feed(listing: Listing, views: Views, site_url: str, story_html: dict[s
             entry.category(term=slug, label=taxonomy.pillars[slug].title, scheme=urljoin(site_url, "pfeiler/"))
         for slug in story.themes:
             entry.category(term=slug, label=taxonomy.themes[slug].title, scheme=urljoin(site_url, "themen/"))
+        for slug in story.challenges:
+            entry.category(term=slug, label=taxonomy.challenges[slug].title,
+                           scheme=urljoin(site_url, "herausforderungen/"))
         for slug in story.towns:
             entry.category(term=slug, label=content.towns[slug].name, scheme=urljoin(site_url, "orte/"))
         entry.summary(story.description, type="text")

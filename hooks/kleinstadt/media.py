@@ -324,6 +324,8 @@ class Media:
             pattern = 3
         elif listing.kind == "thema":
             line, pattern = "Themenfeld der Studie „Resiliente Kleinstädte“", 4
+        elif listing.kind == "herausforderung":
+            line, pattern = "Herausforderung der Studie „Resiliente Kleinstädte“", 5
         return CardSpec(listing.title, line, color, (color,), pattern, listing.url)
 
     def _photo_picture(self, base: str, stem: str, facts: dict, alt: str, sizes: str, widest: int = 0) -> Picture:

@@ -1,4 +1,5 @@
-"""Open data: the stories' metadata as JSON and CSV and the towns as GeoJSON, in /daten/.
+"""Open data: the stories' metadata as JSON and CSV, the towns as GeoJSON and the practices to copy
+(„Zum Nachmachen“, kleinstadt/practice.py) as JSON and CSV, in /daten/.
 
 Each file is described by a JSON Schema published beside it (the schemas live in kleinstadt/daten/ and get
 their absolute `$id` at build time). Only public stories appear, whatever the build shows.
@@ -28,7 +29,13 @@ FILES = {
     "geschichten.json": "geschichten.schema.json",
     "geschichten.csv": "geschichten.csv.schema.json",
     "orte.geojson": "orte.schema.json",
+    "praxis.json": "praxis.schema.json",
+    "praxis.csv": "praxis.csv.schema.json",
 }
+PRACTICE_COLUMNS = ("id", "titel", "url", "praxisblatt", "orte", "herausforderungen", "zusammenfassung", "schritte",
+                    "dauer", "kosten_min", "kosten_max", "kosten_unbekannt", "foerderprogramme", "partner",
+                    "erfahrungen", "einwohner_min", "einwohner_max", "lage", "ortsteile_min", "ortsteile_max",
+                    "kontakt_name", "kontakt_url", "besuch_willkommen", "lizenz")
 
 
 def public_stories(views: Views) -> list[Story]:
@@ -117,6 +124,80 @@ def towns_geojson(views: Views, site_url: str) -> dict:
     return {"type": "FeatureCollection", "lizenz": LICENCE, "lizenz_url": LICENCE_URL, "features": features}
 
 
+def _span(value) -> dict | None:
+    return {"min": value.min, "max": value.max} if value else None
+
+
+def practice_rows(views: Views, site_url: str) -> list[dict]:
+    """One row for each public story with a practice; fields the story leaves out are null or empty."""
+    from .praxisblatt import FILE_NAME, hosts_of
+
+    content = views.content
+    rows = []
+    for story in public_stories(views):
+        practice = story.practice
+        if practice is None:
+            continue
+        suits = practice.suits
+        rows.append({
+            "id": story.slug,
+            "titel": story.title,
+            "url": urljoin(site_url, story.url),
+            "praxisblatt": urljoin(site_url, story.url + FILE_NAME),
+            "orte": list(story.towns),
+            "herausforderungen": list(story.challenges),
+            "zusammenfassung": practice.summary,
+            "schritte": list(practice.steps),
+            "dauer": practice.duration,
+            "kosten": "unbekannt" if practice.cost_unknown else _span(practice.cost),
+            "foerderprogramme": list(practice.funding),
+            "partner": list(practice.partners),
+            "erfahrungen": practice.lessons,
+            "passt_zu": {"einwohner": _span(suits.population), "lage": suits.setting,
+                         "ortsteile": _span(suits.subdivisions)} if suits else None,
+            "kontakt": {"name": practice.contact.name, "url": practice.contact.url} if practice.contact else None,
+            "besuch_willkommen": [{"von": name, "kontakt": {"name": visit.contact.name, "url": visit.contact.url},
+                                   "hinweis": visit.note} for name, visit in hosts_of(story, content)],
+            "lizenz": LICENCE,
+        })
+    return rows
+
+
+def practice_json(rows: list[dict], publisher: str) -> dict:
+    return {"titel": "Kleinstadtgeschichten: Praxis zum Nachmachen", "herausgeber": publisher, "lizenz": LICENCE,
+            "lizenz_url": LICENCE_URL, "anzahl": len(rows), "praxis": rows}
+
+
+def practice_csv(rows: list[dict]) -> str:
+    """The practices flat: lists joined by semicolons, spans as two columns, empty for what is not given.
+    Steps may contain a semicolon themselves, so they are joined by " | " instead."""
+    def cell(value) -> str:
+        return "" if value is None else str(value)
+
+    flat = []
+    for row in rows:
+        cost = row["kosten"] if isinstance(row["kosten"], dict) else {}
+        suits = row["passt_zu"] or {}
+        population, subdivisions = suits.get("einwohner") or {}, suits.get("ortsteile") or {}
+        flat.append({
+            "id": row["id"], "titel": row["titel"], "url": row["url"], "praxisblatt": row["praxisblatt"],
+            "orte": ";".join(row["orte"]), "herausforderungen": ";".join(row["herausforderungen"]),
+            "zusammenfassung": row["zusammenfassung"], "schritte": " | ".join(row["schritte"]),
+            "dauer": cell(row["dauer"]), "kosten_min": cell(cost.get("min")), "kosten_max": cell(cost.get("max")),
+            "kosten_unbekannt": "ja" if row["kosten"] == "unbekannt" else "",
+            "foerderprogramme": ";".join(row["foerderprogramme"]), "partner": ";".join(row["partner"]),
+            "erfahrungen": cell(row["erfahrungen"]),
+            "einwohner_min": cell(population.get("min")), "einwohner_max": cell(population.get("max")),
+            "lage": cell(suits.get("lage")),
+            "ortsteile_min": cell(subdivisions.get("min")), "ortsteile_max": cell(subdivisions.get("max")),
+            "kontakt_name": row["kontakt"]["name"] if row["kontakt"] else "",
+            "kontakt_url": row["kontakt"]["url"] if row["kontakt"] else "",
+            "besuch_willkommen": ";".join(visit["von"] for visit in row["besuch_willkommen"]),
+            "lizenz": row["lizenz"],
+        })
+    return csv_text(PRACTICE_COLUMNS, flat)
+
+
 def schema(name: str, site_url: str) -> dict:
     with open(os.path.join(SCHEMAS, name), encoding="utf-8") as handle:
         data = json.load(handle)
@@ -133,6 +214,9 @@ def write_open_data(site_dir: str, views: Views, site_url: str, publisher: str) 
         "geschichten.csv": stories_csv(rows),
         "orte.geojson": _json(towns_geojson(views, site_url)),
     }
+    practices = practice_rows(views, site_url)
+    outputs["praxis.json"] = _json(practice_json(practices, publisher))
+    outputs["praxis.csv"] = practice_csv(practices)
     for name in FILES.values():
         outputs[name] = _json(schema(name, site_url))
     for name, text in outputs.items():

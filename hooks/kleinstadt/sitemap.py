@@ -19,7 +19,7 @@ from .feeds import changed
 from .views import Views
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-OVERVIEWS = ("pfeiler/", "regionen/", "orte/", "themen/")
+OVERVIEWS = ("pfeiler/", "regionen/", "orte/", "themen/", "herausforderungen/")
 
 
 def last_changes(views: Views) -> tuple[dict[str, dt.date | None], set[str]]:

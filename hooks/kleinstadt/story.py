@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from . import images, markup, story_markdown
 from .fields import SLUG, FieldChecker, open_front_matter, suggest
+from .practice import Practice, check_practice
 from .problems import Problems
 from .sources import Source, check_sources
 from .taxonomy import Taxonomy
@@ -21,7 +22,7 @@ STATUSES = ("draft", "review", "published")
 # Marks what the author still has to write in a new story (tools/new_story.py); refused from `review` on.
 PLACEHOLDER = "HIER AUSFÜLLEN"
 STORY_KEYS = {"title", "description", "date", "towns", "pillars", "themes", "challenges", "authors", "image",
-              "sources", "status", "embargo", "slug"}
+              "sources", "status", "embargo", "slug", "practice"}
 IMAGE_KEYS = {"file", "alt", "credit", "license", "people", "consent", "minors", "parental_consent"}
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp"}
 FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -64,6 +65,7 @@ class Story:
     body_line: int
     words: int
     links: list[markup.Link] = field(default_factory=list)
+    practice: Practice | None = None  # „Zum Nachmachen“ (kleinstadt/practice.py)
 
     @property
     def url(self) -> str:
@@ -174,6 +176,11 @@ def load_story(path: str, stories_root: str, taxonomy: Taxonomy, town_slugs, pro
     themes = check.references(data, "themes", taxonomy.themes, "als Themenfeld", required=False)
     challenges = check.references(data, "challenges", taxonomy.challenges, "als Herausforderung", required=False)
     authors = check.references(data, "authors", taxonomy.teams, "als Team", minimum=1)
+    practice = check_practice(check, data)
+    if "practice" in data and data["practice"] is not None and not data.get("challenges"):
+        check.error("practice", "Eine Geschichte zum Nachmachen braucht mindestens eine Herausforderung.",
+                    "Schreibe unter `challenges:`, bei welcher Herausforderung der Studie das hilft, zum Beispiel "
+                    "`challenges: [demografie]`: So finden andere Städte mit derselben Herausforderung die Praxis.")
     sources = check_sources(check, data)
     status = check.text(data, "status", hint="Schreibe `status: draft`, solange du noch schreibst.")
     if status and status not in STATUSES:
@@ -217,7 +224,7 @@ def load_story(path: str, stories_root: str, taxonomy: Taxonomy, town_slugs, pro
     return Story(path=path, folder=folder, slug=slug, title=title, description=description, date=created,
                  updated=updated, towns=towns, pillars=pillars, themes=themes, challenges=challenges, authors=authors,
                  sources=sources, status=status, embargo=embargo, image=image, body=front.body,
-                 body_line=front.body_line, words=word_count(front.body), links=links)
+                 body_line=front.body_line, words=word_count(front.body), links=links, practice=practice)
 
 
 def _dates(check: FieldChecker, data: dict) -> tuple[dt.date | None, dt.date | None]:

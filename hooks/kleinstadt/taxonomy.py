@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .fields import SLUG, FieldChecker
 from .frontmatter import FrontMatterError, load_yaml
+from .practice import Hospitation, check_hospitation
 from .problems import Problems
 
 TAXONOMY_FILE = "taxonomy.yml"
@@ -39,6 +40,7 @@ class Term:
 
     slug: str
     title: str
+    short: str = ""  # a challenge's explanation in a sentence or two (/herausforderungen/)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Team:
     supervisor_role: str | None = None
     members: tuple[str, ...] = ()
     example: bool = False
+    hospitation: Hospitation | None = None  # visits welcome (kleinstadt/practice.py)
 
     @property
     def is_youth_newsroom(self) -> bool:
@@ -129,10 +132,12 @@ def load_taxonomy(root: str, problems: Problems) -> Taxonomy:
             check.error(prefix + "code", f"„{item['code']}“ ist kein Länderkürzel nach ISO 3166-2 (wie DE-TH).")
             continue
         taxonomy.regions[item["code"]] = Region(item["code"], item["slug"], item["name"])
-    for section, target in (("themes", taxonomy.themes), ("challenges", taxonomy.challenges)):
-        for _, _, item in entries(section, {"slug", "title"}, ("slug", "title")):
-            target[item["slug"]] = Term(item["slug"], item["title"])
-    team_keys = {"slug", "name", "kind", "description", "town", "school", "supervisor_role", "members", "example"}
+    for _, _, item in entries("themes", {"slug", "title"}, ("slug", "title")):
+        taxonomy.themes[item["slug"]] = Term(item["slug"], item["title"])
+    for _, prefix, item in entries("challenges", {"slug", "title", "short"}, ("slug", "title")):
+        short = check.plain_text(item, "short", prefix, required=False, max_length=300) or ""
+        taxonomy.challenges[item["slug"]] = Term(item["slug"], item["title"], short)
+    team_keys = {"slug", "name", "kind", "description", "town", "school", "supervisor_role", "members", "example", "hospitation"}
     for _, prefix, item in entries("teams", team_keys, ("slug", "name", "kind")):
         taxonomy.lines[f"teams.{item['slug']}.town"] = lines.get(prefix + "town") or lines.get(prefix[:-1], 1)
         if item["kind"] not in TEAM_KINDS:
@@ -154,10 +159,11 @@ def load_taxonomy(root: str, problems: Problems) -> Taxonomy:
         for key in ("name", "description", "school", "supervisor_role"):  # shown as plain text on the team pages
             if isinstance(item.get(key), str):
                 check.no_html(prefix + key, item[key])
+        hospitation = check_hospitation(check, item, prefix)
         taxonomy.teams[item["slug"]] = Team(
             slug=item["slug"], name=item["name"], kind=item["kind"],
             description=" ".join(str(item.get("description") or "").split()),
             town=item.get("town"), school=item.get("school"), supervisor_role=item.get("supervisor_role"),
-            members=tuple(members), example=bool(item.get("example")),
+            members=tuple(members), example=bool(item.get("example")), hospitation=hospitation,
         )
     return taxonomy

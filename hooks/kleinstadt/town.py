@@ -9,12 +9,13 @@ from dataclasses import dataclass
 
 from . import markup
 from .fields import SLUG, open_front_matter
+from .practice import Hospitation, check_hospitation
 from .problems import Problems
 from .sources import Source, check_sources
 from .taxonomy import Taxonomy
 
 TOWN_KEYS = {"name", "description", "state", "district", "ags", "population", "area", "subdivisions",
-             "coordinates", "website", "sources"}
+             "coordinates", "website", "sources", "hospitation"}
 SUBDIVISION_LABELS = {"Ortsteile", "Stadtteile", "Ortschaften"}
 # The first two digits of the AGS name the state.
 AGS_STATE = {"12": "DE-BB", "13": "DE-MV", "14": "DE-SN", "15": "DE-ST", "16": "DE-TH"}
@@ -41,6 +42,7 @@ class Town:
     website: str | None
     sources: list[Source]
     body: str
+    hospitation: Hospitation | None = None  # visits welcome (kleinstadt/practice.py)
 
     @property
     def url(self) -> str:
@@ -115,10 +117,11 @@ def load_town(path: str, taxonomy: Taxonomy, problems: Problems) -> Town | None:
         lon = check.number(block, "lon", "coordinates.", minimum=9.5, maximum=15.5)
     website = check.url(data, "website")
     sources = check_sources(check, data)
+    hospitation = check_hospitation(check, data)
     if not markup.report_unsafe(problems, path, front.body, front.body_line):  # the portrait: no raw HTML
         check.ok = False
     if not check.ok or None in (name, state, district, ags, lat, lon):
         return None
     return Town(slug, path, name, description, state, district, ags, population, population_date,
                 population_source, area_km2, area_source, subdivisions, label, float(lat), float(lon), website,
-                sources, front.body)
+                sources, front.body, hospitation)

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .content import Content
+from .practice import PracticeIndex
 from .preview import shown_listing
 from .story import Story
 from .text import german_sort_key
@@ -23,7 +24,7 @@ RELATED_WINDOW = 6  # neighbours by date looked at in each shared town and pilla
 class Listing:
     """Stories of one index, newest first: all stories, a pillar, a region, a town or a theme."""
 
-    kind: str  # "alle", "pfeiler", "region", "ort", "thema"
+    kind: str  # "alle", "pfeiler", "region", "ort", "thema", "herausforderung"
     key: str
     title: str
     url: str  # the first page, such as "pfeiler/jugend/"
@@ -79,6 +80,8 @@ class Views:
     by_region: dict[str, list[Story]] = field(default_factory=dict)  # keyed by ISO code
     by_theme: dict[str, list[Story]] = field(default_factory=dict)
     by_team: dict[str, list[Story]] = field(default_factory=dict)
+    by_challenge: dict[str, list[Story]] = field(default_factory=dict)
+    practices: PracticeIndex | None = None  # stories to copy, per challenge and town (kleinstadt/practice.py)
     _positions: dict[int, dict[int, int]] = field(default_factory=dict)
 
     # --- listings -----------------------------------------------------------------------------
@@ -103,6 +106,10 @@ class Views:
         for theme in taxonomy.themes.values():
             result.append(Listing("thema", theme.slug, theme.title, f"themen/{theme.slug}/",
                                   self.by_theme[theme.slug], f"Geschichten zum Themenfeld {theme.title}."))
+        for challenge in taxonomy.challenges.values():
+            result.append(Listing("herausforderung", challenge.slug, challenge.title,
+                                  f"herausforderungen/{challenge.slug}/", self.by_challenge[challenge.slug],
+                                  challenge.short or f"Geschichten zur Herausforderung {challenge.title}."))
         # A preview (kleinstadt/preview.py) builds only the indexes of its stories' towns and pillars.
         return [item for item in result if shown_listing(self.content, item.kind, bool(item.stories))]
 
@@ -168,6 +175,7 @@ def build_views(content: Content, include_drafts: bool = False) -> Views:
     views.by_town = {slug: [] for slug in content.towns}
     views.by_theme = {slug: [] for slug in taxonomy.themes}
     views.by_team = defaultdict(list)
+    views.by_challenge = {slug: [] for slug in taxonomy.challenges}
     for story in stories:  # already newest first, so every list is too
         for pillar in story.pillars:
             views.by_pillar[pillar].append(story)
@@ -183,4 +191,7 @@ def build_views(content: Content, include_drafts: bool = False) -> Views:
             views.by_theme[theme].append(story)
         for team in story.authors:
             views.by_team[team].append(story)
+        for challenge in story.challenges:
+            views.by_challenge[challenge].append(story)
+    views.practices = PracticeIndex.build(stories, content.towns)
     return views
