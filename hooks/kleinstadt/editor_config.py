@@ -17,6 +17,8 @@ import os
 import yaml
 
 from .fields import SLUG, URL
+from .practice import (CONTACT_KEYS, HOSPITATION_KEYS, PRACTICE_KEYS, SETTINGS, STEPS_MAX, SUITS_KEYS, SUMMARY_MAX,
+                       TEXT_MAX)
 from .sources import SOURCE_KEYS
 from .story import DESCRIPTION_MAX, IMAGE_KEYS, STORY_KEYS
 from .taxonomy import Taxonomy
@@ -134,6 +136,71 @@ def image_field() -> dict:
             "hint": "Freiwillig. Das Bild wird neben der Geschichte gespeichert.", "fields": fields}
 
 
+def _range(name: str, label: str, hint: str, unit: str, maximum: int) -> dict:
+    return {"name": name, "label": label, "widget": "object", "required": False, "hint": hint, "fields": [
+        _number("min", f"von ({unit})", "Freiwillig: die untere Grenze.", integer=True, minimum=0, maximum=maximum,
+                required=False),
+        _number("max", f"bis ({unit})", "Freiwillig: die obere Grenze.", integer=True, minimum=0, maximum=maximum,
+                required=False)]}
+
+
+def contact_field(hint: str) -> dict:
+    fields = [
+        _text("name", "Stelle", "Ein Amt, eine Verwaltung, ein Verein oder eine Schule, nie eine Privatperson: "
+              "etwa Stadtverwaltung Beispielstadt."),
+        _text("url", "Webseite der Stelle", "Die öffentliche Adresse mit https://. Keine E-Mail, kein Telefon.",
+              pattern=URL_PATTERN),
+    ]
+    assert {field["name"] for field in fields} == CONTACT_KEYS, "practice.CONTACT_KEYS changed: add its widget"
+    return {"name": "contact", "label": "Öffentlicher Kontakt", "widget": "object", "required": False,
+            "hint": hint, "fields": fields}
+
+
+def practice_field() -> dict:
+    """„Zum Nachmachen“ (kleinstadt/practice.py). A cost written as `unbekannt` in Git has no widget: the
+    editor offers the span in euros, and leaving it empty says nothing about the cost."""
+    suits = [
+        _range("population", "Einwohnerzahl", "Für Orte mit wie vielen Einwohner:innen es passt.", "Einwohner",
+               10_000_000),
+        _select("setting", "Lage", "Ländlich, städtisch oder beides.", [(key, text) for key, text in SETTINGS.items()],
+                multiple=False, required=False),
+        _range("subdivisions", "Ortsteile", "Für Orte mit wie vielen Ortsteilen es passt.", "Ortsteile", 500),
+    ]
+    assert {field["name"] for field in suits} == SUITS_KEYS, "practice.SUITS_KEYS changed: add its widget"
+    fields = [
+        _text("summary", "Was wurde gemacht?", "In einem Satz.", maxlength=SUMMARY_MAX),
+        {"name": "steps", "label": "Schritte", "label_singular": "Schritt", "widget": "list", "required": False,
+         "max": STEPS_MAX, "hint": "Freiwillig: die Schritte in ihrer Reihenfolge, einer je Zeile."},
+        _text("duration", "Dauer", "Freiwillig: wie lange es dauerte, etwa: ein Wochenende.", required=False),
+        _range("cost", "Kosten", "Freiwillig: die Spanne in Euro. Leer lassen, wenn die Quelle nichts sagt.", "Euro",
+               1_000_000_000),
+        {"name": "funding", "label": "Förderprogramme", "label_singular": "Förderprogramm", "widget": "list",
+         "required": False, "hint": "Freiwillig: die Programme mit Namen, etwa LEADER."},
+        {"name": "partners", "label": "Partner", "label_singular": "Partner", "widget": "list", "required": False,
+         "hint": "Freiwillig: wer mitgemacht hat, nach Rolle (keine Namen von Menschen)."},
+        _text("lessons", "Was schwierig war", "Freiwillig: was schiefging oder heute anders laufen sollte.",
+              widget="text", maxlength=TEXT_MAX, required=False),
+        {"name": "suits", "label": "Passt für", "widget": "object", "required": False,
+         "hint": "Freiwillig: für welche Orte es passt.", "fields": suits},
+        contact_field("Freiwillig: wer Auskunft gibt, mit öffentlicher Webseite."),
+    ]
+    assert {field["name"] for field in fields} == PRACTICE_KEYS, "practice.PRACTICE_KEYS changed: add its widget"
+    return {"name": "practice", "label": "Zum Nachmachen", "widget": "object", "required": False,
+            "collapsed": "auto", "hint": "Freiwillig: Können andere Städte das nachmachen? Fülle nur aus, was du "
+                                         "aus deinen Quellen weißt; nenne dann auch mindestens eine Herausforderung.",
+            "fields": fields}
+
+
+def hospitation_field() -> dict:
+    fields = [contact_field("Wer Besuche vereinbart, mit öffentlicher Webseite."),
+              _text("note", "Hinweis", "Freiwillig, etwa: Besuche nach Absprache.", required=False)]
+    assert {field["name"] for field in fields} == HOSPITATION_KEYS, "practice.HOSPITATION_KEYS changed: add its widget"
+    fields[0]["required"] = True
+    return {"name": "hospitation", "label": "Besuche willkommen (Hospitation)", "widget": "object",
+            "required": False, "hint": "Nur eintragen, wenn die Stadt selbst öffentlich dazu einlädt.",
+            "fields": fields}
+
+
 def story_fields(taxonomy: Taxonomy, towns: dict[str, str]) -> list[dict]:
     fields = [
         _text("title", "Überschrift", "Kurz, genau und so, dass man weiterlesen will."),
@@ -153,6 +220,7 @@ def story_fields(taxonomy: Taxonomy, towns: dict[str, str]) -> list[dict]:
         _select("authors", "Team", "Wer hat geschrieben? Euer Team, keine echten Namen.",
                 [(t.slug, t.name) for t in taxonomy.teams.values()], minimum=1),
         image_field(),
+        practice_field(),
         sources_field("Woher stammen deine Infos? Mindestens eine Quelle, etwa die Studie mit Seitenzahl."),
         _select("status", "Status", "Entwurf, solange du schreibst; „Fertig“, wenn die Redaktion prüfen soll. "
                 "Veröffentlichen kann nur die Redaktion.", list(EDITOR_STATUSES), multiple=False, default="draft"),
@@ -207,6 +275,7 @@ def town_fields(taxonomy: Taxonomy) -> list[dict]:
         ]},
         _text("website", "Webseite", "Die Adresse der Stadt mit https://.", required=False, pattern=URL_PATTERN),
         sources_field("Woher stammen die Angaben? Mindestens eine Quelle."),
+        hospitation_field(),
         {"name": "body", "label": "Porträt", "widget": "markdown", "modes": ["rich_text", "raw"],
          "hint": "Das Porträt des Ortes, mit Zwischentiteln."},
     ]
