@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import gc
+import glob
 import os
 import threading
 import time
@@ -29,7 +30,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files, get_files, set_exclusions
 from mkdocs.structure.pages import Page
 
-from kleinstadt import feeds, incremental, opendata, sitemap
+from kleinstadt import feeds, incremental, opendata, praxisblatt, sitemap
 from kleinstadt.imagecache import ImageCache
 from kleinstadt.views import build_views
 
@@ -266,6 +267,12 @@ class Engine:
         feeds.write_feeds(site_dir, views, config.site_url, story_html, publisher, media)
         opendata.write_open_data(site_dir, views, config.site_url, publisher)
         sitemap.write_sitemap_and_robots(site_dir, views, config.site_url)
+        praxisblatt.write_sheets(site_dir, views, config.site_url)  # from its cache, unless a practice changed
+        wanted = {story.url + praxisblatt.FILE_NAME for story in views.stories if story.practice is not None}
+        for path in glob.glob(os.path.join(site_dir, "geschichten", "*", praxisblatt.FILE_NAME)):
+            address = os.path.relpath(path, site_dir).replace(os.sep, "/")
+            if address not in wanted:  # a story deleted, renamed or without its practice now
+                self._remove(address)
 
     def _prune_media(self, media) -> None:
         """Remove pictures placed before that the site no longer uses (a deleted story's card)."""
