@@ -7,18 +7,11 @@ import pytest
 
 from kleinstadt.practice import PracticeIndex, Range, distance_km, nearest_first
 
-STORY = "stories/altdorf/2026-03-01-probe/index.md"
-VALID = """title: Probe
-description: Ein kurzer Anreißer.
-date: 2026-03-01
-towns: [altdorf]
-pillars: [jugend]
-challenges: [demografie]
-authors: [redaktion]
-sources:
-  - title: Resiliente Kleinstädte
-    page: "17"
-status: published"""
+from test_validation import STORY, VALID as STORY_FRONT_MATTER
+
+# A practice needs a challenge: the valid story of the validation tests, with one.
+VALID = STORY_FRONT_MATTER.replace("pillars: [jugend]\n", "pillars: [jugend]\nchallenges: [demografie]\n")
+assert "challenges:" in VALID
 
 FULL = """practice:
   summary: Die Stadt hat ein Jugendparlament gegründet.
