@@ -95,6 +95,15 @@ class Session:
         self.page.get_by_role("button", name="Mit lokalem Repository arbeiten").click()
         self.page.get_by_role("grid", name="Einträge").wait_for()
 
+    def append_to_title(self, row: str, text: str) -> None:
+        """Open the story whose row in the list shows `row`, add `text` to its title and save."""
+        self.page.get_by_role("row", name=re.compile(re.escape(row))).click()
+        title = self.page.get_by_role("textbox", name="Überschrift")
+        title.wait_for()
+        title.press("End")
+        self.page.keyboard.type(text)
+        self.page.get_by_role("button", name="Speichern").click()
+
     def read(self, prefix: str) -> dict[str, bytes]:
         files = self.page.evaluate("prefix => ksgReadRepository(prefix)", prefix)
         return {path: base64.b64decode(data) for path, data in files.items()}
@@ -223,12 +232,7 @@ def test_existing_story_saves_back_without_losing_a_field(editor):
     try:
         session.open_local()
         page = session.page
-        page.get_by_role("row", name=re.compile("Das Jugendparlament")).click()
-        title = page.get_by_role("textbox", name="Überschrift")
-        title.wait_for()
-        title.press("End")
-        page.keyboard.type(" tagt")
-        page.get_by_role("button", name="Speichern").click()
+        session.append_to_title("Das Jugendparlament", " tagt")
         page.get_by_text("Eintrag gespeichert").wait_for()
         saved = session.read("stories/")[EXISTING].decode("utf-8")
         with open(os.path.join(editor["root"], EXISTING), encoding="utf-8") as handle:
@@ -443,12 +447,7 @@ def test_form_refuses_an_existing_story_with_three_pillars(editor):
     try:
         session.open_local({THREE_PILLARS: text.encode("utf-8")})
         page = session.page
-        page.get_by_role("row", name=re.compile("Drei Pfeiler")).click()
-        title = page.get_by_role("textbox", name="Überschrift")
-        title.wait_for()
-        title.press("End")
-        page.keyboard.type(" und mehr")
-        page.get_by_role("button", name="Speichern").click()
+        session.append_to_title("Drei Pfeiler", " und mehr")
         _field_alert(page, "Anreißer").filter(has_text=TOO_LONG).wait_for(timeout=10000)
         assert _field_alert(page, "Pfeiler").inner_text().strip().endswith(TOO_MANY)
         assert page.get_by_role("alert").filter(has_text="3 Felder enthalten Fehler").count() == 1
