@@ -65,13 +65,17 @@ def _story_path(site, number: int) -> str:
     raise AssertionError(number)
 
 
+def _front_value(site, path: str, start: str, end: str) -> str:
+    """What a story's file holds between `start` and the next `end` (its title, its date)."""
+    with open(os.path.join(site.root, path), encoding="utf-8") as handle:
+        return handle.read().split(start, 1)[1].split(end, 1)[0]
+
+
 def test_editing_a_title_renders_only_the_pages_that_show_the_story(corpus_site, tmp_path):
     path = _story_path(corpus_site, 7)
 
     def change():
-        with open(os.path.join(corpus_site.root, path), encoding="utf-8") as handle:
-            text = handle.read()
-        title = text.split('title: "', 1)[1].split('"', 1)[0]
+        title = _front_value(corpus_site, path, 'title: "', '"')
         corpus_site.edit(path, f'title: "{title}"', 'title: "Ein neuer Titel für die Bibliothek"')
         return [path]
 
@@ -94,9 +98,7 @@ def test_changing_the_date_moves_the_story_through_every_index(corpus_site, tmp_
     path = _story_path(corpus_site, 3)
 
     def change():
-        with open(os.path.join(corpus_site.root, path), encoding="utf-8") as handle:
-            text = handle.read()
-        date = text.split("date: ", 1)[1].split("\n", 1)[0]
+        date = _front_value(corpus_site, path, "date: ", "\n")
         corpus_site.edit(path, f"date: {date}", "date: 2019-01-02")
         moved = os.path.dirname(path).replace(date, "2019-01-02")  # the folder's name carries the date
         os.rename(os.path.join(corpus_site.root, os.path.dirname(path)), os.path.join(corpus_site.root, moved))
