@@ -106,3 +106,36 @@ def test_built_editor_page(site):
                     assert "/redaktion/" not in handle.read(), name
     pagefind = os.path.join(site.root, "site", "pagefind")
     assert os.path.isdir(pagefind) and not any("redaktion" in n for _, _, ns in os.walk(pagefind) for n in ns)
+    _assert_icon_font_has_every_icon_the_bundle_names(folder)
+
+
+def _assert_icon_font_has_every_icon_the_bundle_names(folder: str):
+    from fontTools.ttLib import TTFont
+    from kleinstadt import symbol_font
+
+    package, _, file = next(font for font in editor_page.FONTS.values() if font[0] == editor_page.SYMBOLS)
+    whole = symbol_font.icon_names(TTFont(os.path.join(editor_page.package_dir(corpus.REPO, package), file)))
+    with open(os.path.join(folder, "sveltia-cms.js"), encoding="utf-8") as handle:
+        named = symbol_font.named_icons(whole, handle.read())
+    cut = os.path.join(folder, "fonts", os.path.basename(file))
+    assert len(named) > 100 and named <= set(symbol_font.icon_names(TTFont(cut)))
+    assert os.path.getsize(cut) < 100_000  # the whole font is 754 KB
+
+
+def test_symbol_font_keeps_the_icons_that_are_named_and_no_others(tmp_path):
+    from fontTools.ttLib import TTFont
+    from kleinstadt import symbol_font
+
+    package, _, file = next(font for font in editor_page.FONTS.values() if font[0] == editor_page.SYMBOLS)
+    source = os.path.join(editor_page.package_dir(corpus.REPO, package), file)
+    bundle = 'x=["close"],y=`<span class="material-symbols-outlined">favorite</span>`,z="not_an_icon_name"'
+    cache = tmp_path / "cache"
+    data = symbol_font.cut_font(source, str(cache), bundle, "icon: 'search'\n")
+    (tmp_path / "cut.woff2").write_bytes(data)
+    kept = set(symbol_font.icon_names(TTFont(tmp_path / "cut.woff2")))
+    assert {"close", "favorite", "search"} <= kept
+    assert "arrow_back" not in kept and len(kept) < 10  # aliases of the three (such as "clear") may stay
+    assert len(data) < 20_000
+    assert len(os.listdir(cache)) == 1  # cached: the second build reads it instead of cutting again
+    assert symbol_font.cut_font(source, str(cache), bundle, "icon: 'search'\n") == data
+

@@ -458,3 +458,46 @@ def test_form_refuses_an_existing_story_with_three_pillars(editor):
         assert session.read(THREE_PILLARS)[THREE_PILLARS].decode("utf-8") == text, "nichts gespeichert"
     finally:
         session.close()
+
+
+WIDE_ICONS = """() => document.fonts.ready.then(() => {
+  const icons = [...document.querySelectorAll('.material-symbols-outlined')]
+    .filter(e => e.getClientRects().length && e.textContent.trim());
+  return {shown: icons.length, wide: icons
+    .map(e => ({name: e.textContent.trim(), width: e.getBoundingClientRect().width,
+                size: parseFloat(getComputedStyle(e).fontSize)}))
+    .filter(icon => icon.width > 1.6 * icon.size)};
+})"""
+
+
+def test_every_icon_the_editor_shows_is_in_its_cut_down_font(editor):
+    """The build cuts Material Symbols down to the icons Sveltia names (kleinstadt/symbol_font.py). An icon
+    missing from the font shows as its name in letters, a word far wider than the square of an icon."""
+    session = Session(editor)
+    try:
+        page, seen = session.page, {}
+
+        def look(view):
+            found = page.evaluate(WIDE_ICONS)
+            seen[view] = found["shown"]
+            assert not found["wide"], (view, found["wide"])
+
+        session.open_local()
+        look("liste")
+        page.goto(editor["base"] + "redaktion/#/collections/stories/new")
+        page.get_by_role("textbox", name="Überschrift").wait_for()
+        session.tab_to(page.get_by_role("checkbox", name=re.compile("Titelbild.*hinzufügen")))
+        page.keyboard.press("Space")
+        session.tab_to(page.get_by_role("button", name="Durchsuchen"))
+        look("formular")
+        page.keyboard.press("Enter")
+        dialog = page.get_by_role("dialog", name="Bild auswählen")
+        dialog.wait_for()
+        _settled(dialog)
+        look("bilddialog")
+        assert sum(seen.values()) >= 10, seen  # the check looked at real icons
+        font = os.path.join(editor["root"], "site", "redaktion", "fonts",
+                            "material-symbols-outlined-latin-wght-normal.woff2")
+        assert os.path.getsize(font) < 100_000  # cut down, not the whole 754 KB font
+    finally:
+        session.close()

@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 
-from . import editor_config
+from . import editor_config, symbol_font
 
 PACKAGE = "@sveltia/cms"
 VERSION = "0.221.1"
@@ -37,6 +37,7 @@ FONTS = {
         ("@fontsource-variable/material-symbols-outlined", "5.3.7",
          "files/material-symbols-outlined-latin-wght-normal.woff2"),
 }
+SYMBOLS = "@fontsource-variable/material-symbols-outlined"  # the icon font, cut down when copied
 # (text in the bundle, replacement, how often it must occur). The locale base: `${unpkg}@${version}/locales`
 # becomes the folder beside the page; the UI language is German whatever the browser's language (the
 # package's own choice follows the browser, and its config has no `locale` key).
@@ -137,9 +138,15 @@ def write_editor(site_dir: str, content_root: str, code_root: str) -> str:
     with open(os.path.join(target, "sveltia-cms.js"), "w", encoding="utf-8") as handle:
         handle.write(bundle)
     shutil.copyfile(os.path.join(cms, "locales", f"{LOCALE}.json"), os.path.join(target, "locales", f"{LOCALE}.json"))
+    config = editor_config.render(content_root, settings_root=code_root)
     for package, _, file in FONTS.values():
-        shutil.copyfile(os.path.join(package_dir(code_root, package), file),
-                        os.path.join(target, "fonts", os.path.basename(file)))
+        source = os.path.join(package_dir(code_root, package), file)
+        copy = os.path.join(target, "fonts", os.path.basename(file))
+        if package == SYMBOLS:  # only the icons Sveltia names: 37 instead of 754 KB (kleinstadt/symbol_font.py)
+            with open(copy, "wb") as handle:
+                handle.write(symbol_font.cut_font(source, os.path.join(code_root, ".cache", "editor"), bundle, config))
+        else:
+            shutil.copyfile(source, copy)
     for name in ("editor.js", "editor.css"):
         source = os.path.join(code_root, "editor", name)
         if os.path.exists(source):
@@ -147,5 +154,5 @@ def write_editor(site_dir: str, content_root: str, code_root: str) -> str:
     with open(os.path.join(target, "index.html"), "w", encoding="utf-8") as handle:
         handle.write(page_html(code_root))
     with open(os.path.join(target, "config.yml"), "w", encoding="utf-8") as handle:
-        handle.write(editor_config.render(content_root, settings_root=code_root))
+        handle.write(config)
     return target
