@@ -15,7 +15,7 @@ import yaml
 import corpus
 from kleinstadt import editor_config, editor_page
 from kleinstadt.sources import SOURCE_KEYS
-from kleinstadt.story import IMAGE_KEYS, STORY_KEYS
+from kleinstadt.story import IMAGE_KEYS, PEOPLE_KEYS, STORY_KEYS
 from kleinstadt.town import TOWN_KEYS
 
 REPO = corpus.REPO
@@ -54,8 +54,13 @@ def test_every_front_matter_field_has_a_german_widget():
     stories, towns = _fields(config, "stories"), _fields(config, "towns")
     assert set(stories) - {"body"} == STORY_KEYS and set(towns) - {"body"} == TOWN_KEYS
     assert {f["name"] for f in stories["image"]["fields"]} == IMAGE_KEYS
+    # the consent switches sit in an optional group: shown, and stored, only once „Erkennbare Personen“ is added
+    people = next(f for f in stories["image"]["fields"] if f["name"] == "people")
+    assert (people["widget"], people["required"]) == ("object", False)
+    assert {f["name"] for f in people["fields"]} == PEOPLE_KEYS
+    assert all(f["widget"] == "boolean" for f in people["fields"])
     assert {f["name"] for f in stories["sources"]["fields"]} == SOURCE_KEYS
-    for field in list(stories.values()) + list(towns.values()) + stories["image"]["fields"]:
+    for field in list(stories.values()) + list(towns.values()) + stories["image"]["fields"] + people["fields"]:
         assert field.get("label") and field.get("hint"), field["name"]
     assert stories["description"]["maxlength"] == 200
     assert (stories["pillars"]["min"], stories["pillars"]["max"]) == (1, 2)

@@ -357,7 +357,7 @@ def test_create_a_story_with_the_keyboard_only(editor, tmp_path):
         image = story["image"]
         assert {key: image[key] for key in ("file", "alt", "credit", "license")} == {
             "file": "garten.jpg", "alt": ALT, "credit": "Mia K.", "license": "CC BY 4.0"}, image
-        assert not image.get("people") and not image.get("minors"), image
+        assert "people" not in image, image  # nobody recognisable: no consent group, no key at all
         # the project's own check accepts it as it is, image included
         from kleinstadt.content import load_content
 
@@ -376,6 +376,78 @@ def test_create_a_story_with_the_keyboard_only(editor, tmp_path):
         assert "Ein Garten für alle" in html and ALT in html
     except Exception:
         session.page.screenshot(path=os.path.join(ARTIFACTS, "fehler-tastatur.png"), full_page=True)
+        raise
+    finally:
+        session.close()
+
+
+CONSENTS = ("Alle Erkennbaren haben zugestimmt", "Kinder oder Jugendliche unter 18 sind zu erkennen",
+            "Die Eltern haben schriftlich zugestimmt")
+
+
+def palette_screenshot(page, name: str, width: int = 800) -> str:
+    """A screenshot for CONTRIBUTING.md in test-results/editor/: scaled to `width`, as a palette PNG (small)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(page.screenshot()))
+    image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+    path = os.path.join(ARTIFACTS, name)
+    image.convert("RGB").quantize(64, dither=Image.Dither.NONE).save(path, optimize=True)
+    return path
+
+
+def test_consent_switches_appear_only_after_adding_recognisable_people(editor, tmp_path):
+    """The image group shows no consent switch until „Erkennbare Personen“ is added (keyboard only); then
+    the three switches appear, and the story stores them under image.people, which `make check` accepts."""
+    session = Session(editor)
+    try:
+        session.open_local()
+        page = session.page
+        page.goto(editor["base"] + "redaktion/#/collections/stories/new")
+        page.get_by_role("textbox", name="Überschrift").fill("Mikrofon für alle")
+        page.get_by_role("textbox", name="Anreißer").fill("Zwei Jugendliche moderieren die Ratssitzung.")
+        _pick(session, "Orte", "Altdorf")
+        _pick(session, "Pfeiler", "Jugend")
+        _pick(session, "Team", "Redaktion")
+        _add_image_with_the_keyboard(session, _hero_image(str(tmp_path / "mikrofon.jpg")),
+                                     "Zwei Jugendliche sprechen im Ratssaal ins Mikrofon.", "Mia K.", "CC BY 4.0")
+        switches = [page.get_by_role("switch", name=name) for name in CONSENTS]
+        add_people = page.get_by_role("checkbox", name=re.compile("Erkennbare Personen.*hinzufügen"))
+        session.tab_to(add_people)
+        assert [switch.count() for switch in switches] == [0, 0, 0]  # the image is there, no consent asked yet
+        page.keyboard.press("Space")
+        for switch in switches:
+            session.tab_to(switch)
+            page.keyboard.press("Space")
+            assert switch.get_attribute("aria-checked") == "true"
+        # for CONTRIBUTING.md: the image, its alt text and the consent group, in one tall view
+        page.set_viewport_size({"width": 1280, "height": 1280})
+        page.get_by_role("group", name="Feld „\u2068Bilddatei\u2069“").evaluate(
+            "e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(500)
+        palette_screenshot(page, "formular.png")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        session.tab_to(page.get_by_role("button", name=re.compile("Quelle.*hinzufügen")))
+        page.keyboard.press("Enter")
+        session.tab_to(page.get_by_role("textbox", name="Titel", exact=True))
+        page.keyboard.type("Gespräch mit dem Jugendparlament")
+        session.tab_to(page.get_by_role("textbox", name="Text", exact=True))
+        page.keyboard.type("Im Ratssaal moderieren jetzt Jugendliche.")
+        page.keyboard.press("Control+s")
+        page.get_by_text("Eintrag gespeichert").wait_for(timeout=15000)
+        files = session.read("stories/")
+        path = next(p for p in files if p.endswith("-mikrofon-fuer-alle/index.md"))
+        image = parse(files[path].decode("utf-8")).data["image"]
+        assert image["people"] == {"consent": True, "minors": True, "parental_consent": True}, image
+        assert set(image) == {"file", "alt", "credit", "license", "people"}, image
+        from kleinstadt.content import load_content
+
+        content = load_content(_repository_copy(editor, files, str(tmp_path / "repo")))
+        assert not content.problems, [p.format() for p in content.problems.errors]
+        saved = next(s for s in content.stories if s.title == "Mikrofon für alle").image
+        assert (saved.people, saved.consent, saved.minors, saved.parental_consent) == (True, True, True, True)
+    except Exception:
+        session.page.screenshot(path=os.path.join(ARTIFACTS, "fehler-personen.png"), full_page=True)
         raise
     finally:
         session.close()
