@@ -94,7 +94,7 @@ Geplant war das seit Langem.[^1] Mehr dazu [weiter oben](#wie-es-begann).
     site.story("markt", date=dt.date(2026, 2, 1), towns=("neudorf",), pillars=("selbstgestaltung",),
                themes=["stadtentwicklung"], title="Markt am Samstag", description="Der Wochenmarkt kehrt zurück.",
                extra="challenges: [demografie, innenstadt]\npractice:\n  summary: Neudorf holt den Wochenmarkt "
-                     "zurück.\n  cost: unbekannt")
+                     "zurück.\n  cost: {unknown: true}")
     site.edit("towns/seestadt.md", "coordinates:", "hospitation:\n  contact: {name: Rathaus Seestadt, url: "
               "https://www.example.org/seestadt}\n  note: Nach Absprache.\ncoordinates:")
     for slug in ARCHIVE:

@@ -245,15 +245,16 @@ def test_existing_story_saves_back_without_losing_a_field(editor):
         session.close()
 
 
-def _pick(session, name: str, prefix: str):
+def _pick(session, name: str, prefix: str, then=("Enter",)):
     """A select with the keyboard: open the list, type the start of an option, Enter."""
     session.tab_to(session.page.get_by_role("combobox", name=name))
     session.page.keyboard.press("ArrowDown")
     session.page.wait_for_timeout(250)
     session.page.keyboard.type(prefix)
     session.page.wait_for_timeout(250)
-    session.page.keyboard.press("Enter")
-    session.page.wait_for_timeout(250)
+    for key in then:
+        session.page.keyboard.press(key)
+        session.page.wait_for_timeout(250)
 
 
 def _hero_image(path: str) -> str:
@@ -398,7 +399,8 @@ def palette_screenshot(page, name: str, width: int = 800) -> str:
 
 def test_consent_switches_appear_only_after_adding_recognisable_people(editor, tmp_path):
     """The image group shows no consent switch until „Erkennbare Personen“ is added (keyboard only); then
-    the three switches appear, and the story stores them under image.people, which `make check` accepts."""
+    the three switches appear, and the story stores them under image.people, which `make check` accepts.
+    The same story says „Kosten unbekannt“ in its practice: the form can write what Git writers write."""
     session = Session(editor)
     try:
         session.open_local()
@@ -408,6 +410,10 @@ def test_consent_switches_appear_only_after_adding_recognisable_people(editor, t
         page.get_by_role("textbox", name="Anreißer").fill("Zwei Jugendliche moderieren die Ratssitzung.")
         _pick(session, "Orte", "Altdorf")
         _pick(session, "Pfeiler", "Jugend")
+        # (not the point here, so with the mouse: typing filters out the option the list opened on)
+        _pick(session, "Herausforderungen", "Demografisch", then=())
+        page.get_by_role("option", name="Demografischer Wandel").click()
+        assert "Demografischer Wandel" in page.get_by_role("group", name="Feld „\u2068Herausforderungen\u2069“").inner_text()
         _pick(session, "Team", "Redaktion")
         _add_image_with_the_keyboard(session, _hero_image(str(tmp_path / "mikrofon.jpg")),
                                      "Zwei Jugendliche sprechen im Ratssaal ins Mikrofon.", "Mia K.", "CC BY 4.0")
@@ -427,6 +433,16 @@ def test_consent_switches_appear_only_after_adding_recognisable_people(editor, t
         page.wait_for_timeout(500)
         palette_screenshot(page, "formular.png")
         page.set_viewport_size({"width": 1280, "height": 900})
+        session.tab_to(page.get_by_role("checkbox", name=re.compile("Zum Nachmachen.*hinzufügen")))
+        page.keyboard.press("Space")
+        session.tab_to(page.get_by_role("textbox", name="Was wurde gemacht?"))
+        page.keyboard.type("Jugendliche moderieren die Ratssitzung.")
+        unknown = page.get_by_role("switch", name="Kosten unbekannt")
+        session.tab_to(page.get_by_role("checkbox", name=re.compile("Kosten.*hinzufügen")))
+        assert unknown.count() == 0
+        page.keyboard.press("Space")
+        session.tab_to(unknown)
+        page.keyboard.press("Space")
         session.tab_to(page.get_by_role("button", name=re.compile("Quelle.*hinzufügen")))
         page.keyboard.press("Enter")
         session.tab_to(page.get_by_role("textbox", name="Titel", exact=True))
@@ -440,12 +456,16 @@ def test_consent_switches_appear_only_after_adding_recognisable_people(editor, t
         image = parse(files[path].decode("utf-8")).data["image"]
         assert image["people"] == {"consent": True, "minors": True, "parental_consent": True}, image
         assert set(image) == {"file", "alt", "credit", "license", "people"}, image
+        practice = parse(files[path].decode("utf-8")).data["practice"]
+        assert practice == {"summary": "Jugendliche moderieren die Ratssitzung.", "cost": {"unknown": True}}, practice
         from kleinstadt.content import load_content
 
         content = load_content(_repository_copy(editor, files, str(tmp_path / "repo")))
         assert not content.problems, [p.format() for p in content.problems.errors]
-        saved = next(s for s in content.stories if s.title == "Mikrofon für alle").image
-        assert (saved.people, saved.consent, saved.minors, saved.parental_consent) == (True, True, True, True)
+        saved = next(s for s in content.stories if s.title == "Mikrofon für alle")
+        assert (saved.image.people, saved.image.consent, saved.image.minors, saved.image.parental_consent) == (
+            True, True, True, True)
+        assert saved.practice.cost_text == "unbekannt"
     except Exception:
         session.page.screenshot(path=os.path.join(ARTIFACTS, "fehler-personen.png"), full_page=True)
         raise

@@ -118,7 +118,7 @@ PRACTICE_BLOCK = f"""
 #     - "{PLACEHOLDER}: Der erste Schritt"
 #     - "{PLACEHOLDER}: Der zweite Schritt"
 #   duration: "{PLACEHOLDER}: Wie lange hat es gedauert? Zum Beispiel: ein Schuljahr"
-#   cost: unbekannt               # oder eine Spanne in Euro: {{min: 500, max: 2000}}
+#   cost: {{unknown: true}}         # oder eine Spanne in Euro: {{min: 500, max: 2000}}
 #   lessons: "{PLACEHOLDER}: Was ging schief? Was würde die Stadt heute anders machen?"
 # Noch mehr, wenn du es sicher weißt (auch hier die Raute und das Leerzeichen löschen):
 #   funding: ["Name des Förderprogramms"]

@@ -17,7 +17,7 @@ import os
 import yaml
 
 from .fields import SLUG, URL
-from .practice import (CONTACT_KEYS, HOSPITATION_KEYS, PRACTICE_KEYS, SETTINGS, STEPS_MAX, SUITS_KEYS, SUMMARY_MAX,
+from .practice import (CONTACT_KEYS, COST_KEYS, HOSPITATION_KEYS, PRACTICE_KEYS, SETTINGS, STEPS_MAX, SUITS_KEYS, SUMMARY_MAX,
                        TEXT_MAX)
 from .sources import SOURCE_KEYS
 from .story import DESCRIPTION_MAX, IMAGE_KEYS, PEOPLE_KEYS, STORY_KEYS
@@ -154,6 +154,19 @@ def _range(name: str, label: str, hint: str, unit: str, maximum: int) -> dict:
                 required=False)]}
 
 
+def cost_field() -> dict:
+    """`practice.cost`: a span in euros or „unbekannt“, both as one group (kleinstadt/practice.py, COST_KEYS),
+    so the form can say either. Once the group is added the switch stores `unknown: false` beside a span,
+    which `make check` reads as the span."""
+    field = _range("cost", "Kosten", "Freiwillig: die Spanne in Euro, oder „Kosten unbekannt“, wenn niemand sie "
+                   "nennen kann.", "Euro", 1_000_000_000)
+    field["fields"].insert(0, _boolean("unknown", "Kosten unbekannt",
+                                       "Dann steht auf der Seite „Kosten: unbekannt“, und „von“ und „bis“ bleiben "
+                                       "leer."))
+    assert {sub["name"] for sub in field["fields"]} == COST_KEYS, "practice.COST_KEYS changed: add its widget"
+    return field
+
+
 def contact_field(hint: str) -> dict:
     fields = [
         _text("name", "Stelle", "Ein Amt, eine Verwaltung, ein Verein oder eine Schule, nie eine Privatperson: "
@@ -167,8 +180,7 @@ def contact_field(hint: str) -> dict:
 
 
 def practice_field() -> dict:
-    """„Zum Nachmachen“ (kleinstadt/practice.py). A cost written as `unbekannt` in Git has no widget: the
-    editor offers the span in euros, and leaving it empty says nothing about the cost."""
+    """„Zum Nachmachen“ (kleinstadt/practice.py)."""
     suits = [
         _range("population", "Einwohnerzahl", "Für Orte mit wie vielen Einwohner:innen es passt.", "Einwohner",
                10_000_000),
@@ -182,8 +194,7 @@ def practice_field() -> dict:
         {"name": "steps", "label": "Schritte", "label_singular": "Schritt", "widget": "list", "required": False,
          "max": STEPS_MAX, "hint": "Freiwillig: die Schritte in ihrer Reihenfolge, einer je Zeile."},
         _text("duration", "Dauer", "Freiwillig: wie lange es dauerte, etwa: ein Wochenende.", required=False),
-        _range("cost", "Kosten", "Freiwillig: die Spanne in Euro. Leer lassen, wenn die Quelle nichts sagt.", "Euro",
-               1_000_000_000),
+        cost_field(),
         {"name": "funding", "label": "Förderprogramme", "label_singular": "Förderprogramm", "widget": "list",
          "required": False, "hint": "Freiwillig: die Programme mit Namen, etwa LEADER."},
         {"name": "partners", "label": "Partner", "label_singular": "Partner", "widget": "list", "required": False,
