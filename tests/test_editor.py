@@ -111,3 +111,45 @@ def test_built_editor_page(site):
                     assert "/redaktion/" not in handle.read(), name
     pagefind = os.path.join(site.root, "site", "pagefind")
     assert os.path.isdir(pagefind) and not any("redaktion" in n for _, _, ns in os.walk(pagefind) for n in ns)
+
+
+def test_round_trip_fixture_uses_every_front_matter_key(tmp_path):
+    """The web editor's round trip (test_editor_browser.py) runs on the published fixture site: its stories
+    together must use every key of the content model, both kinds of cost, and images with and without people,
+    or a field the editor loses would go unnoticed."""
+    from conftest import FIXTURE, FixtureSite
+    from kleinstadt.frontmatter import parse
+    from kleinstadt.practice import CONTACT_KEYS, COST_KEYS, PRACTICE_KEYS, SUITS_KEYS
+    from published_site import write_stories
+
+    root = corpus.prepare_site(str(tmp_path / "repo"), source=FIXTURE)
+    write_stories(FixtureSite(root))
+    used: dict[str, set] = {}
+
+    def collect(name: str, value):
+        if isinstance(value, dict):
+            used.setdefault(name, set()).update(value)
+            for key, item in value.items():
+                collect(f"{name}.{key}", item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(name + "[]", item)
+
+    images, costs = [], []
+    for dirpath, _, names in os.walk(os.path.join(root, "stories")):
+        if "index.md" in names:
+            with open(os.path.join(dirpath, "index.md"), encoding="utf-8") as handle:
+                data = parse(handle.read()).data
+            collect("", data)
+            if "image" in data:
+                images.append("people" in data["image"])
+            costs.append(data.get("practice", {}).get("cost"))
+    assert used[""] == STORY_KEYS
+    assert used[".image"] == IMAGE_KEYS and used[".image.people"] == PEOPLE_KEYS
+    assert used[".sources[]"] == SOURCE_KEYS
+    assert used[".practice"] == PRACTICE_KEYS and used[".practice.suits"] == SUITS_KEYS
+    assert used[".practice.contact"] == CONTACT_KEYS and used[".practice.cost"] == COST_KEYS
+    assert {"unknown": True} in costs and {"min": 500, "max": 2000} in costs
+    with open(os.path.join(root, "towns", "seestadt.md"), encoding="utf-8") as handle:
+        assert "hospitation" in parse(handle.read()).data  # the town profiles' optional block
+    assert True in images and False in images

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -76,9 +77,13 @@ def editor(tmp_path_factory):
 
 
 class Session:
-    def __init__(self, editor):
+    def __init__(self, editor, config: str | None = None):
+        """`config`: the text of another editor/config.yml, served instead of the built one."""
         self.context = editor["browser"].new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
         self.context.add_init_script(path=OPFS)
+        if config is not None:
+            self.context.route("**/redaktion/config.yml", lambda route: route.fulfill(
+                status=200, body=config.encode("utf-8"), content_type="text/yaml; charset=utf-8"))
         self.page = self.context.new_page()
         self.requests, self.console = [], []
         self.page.on("request", lambda request: self.requests.append(request.url))
@@ -88,9 +93,10 @@ class Session:
         self.page.get_by_role("button", name="Mit lokalem Repository arbeiten").wait_for()
         self.editor = editor
 
-    def open_local(self, extra: dict[str, bytes] | None = None):
-        files = dict(self.editor["files"], **{path: base64.b64encode(data).decode("ascii")
-                                               for path, data in (extra or {}).items()})
+    def open_local(self, extra: dict[str, bytes] | None = None, files: dict[str, str] | None = None):
+        """The local repository: the editor fixture's files (or `files`, from repository_files), plus `extra`."""
+        files = dict(self.editor["files"] if files is None else files,
+                     **{path: base64.b64encode(data).decode("ascii") for path, data in (extra or {}).items()})
         self.page.evaluate("files => ksgFillRepository(files)", files)
         self.page.get_by_role("button", name="Mit lokalem Repository arbeiten").click()
         self.page.get_by_role("grid", name="Einträge").wait_for()
@@ -548,5 +554,123 @@ def test_form_refuses_an_existing_story_with_three_pillars(editor):
         assert _field_alert(page, "Bildbeschreibung (Alternativtext)").inner_text().strip().endswith(REQUIRED)
         page.wait_for_timeout(500)
         assert session.read(THREE_PILLARS)[THREE_PILLARS].decode("utf-8") == text, "nichts gespeichert"
+    finally:
+        session.close()
+
+
+# Switches of optional groups (practice.cost, image.people): once Sveltia shows a group, it stores each switch,
+# also one that is off. `unknown: false` beside a span, `minors: false` mean what the missing key means (the
+# model reads them alike, tests/test_practice.py and test_validation.py), so an added `false` is no change.
+SWITCHES = {"unknown", "consent", "minors", "parental_consent"}
+
+
+def _without_added_switches(after, before):
+    if isinstance(after, dict) and isinstance(before, dict):
+        return {key: _without_added_switches(value, before.get(key)) for key, value in after.items()
+                if not (key in SWITCHES and value is False and key not in before)}
+    if isinstance(after, list) and isinstance(before, list) and len(after) == len(before):
+        return [_without_added_switches(a, b) for a, b in zip(after, before)]
+    return after
+
+
+def round_trip(session, files: dict[str, str], collection: str, folder: str, suffix: str) -> tuple[int, list[str]]:
+    """Opens every entry of `collection` (the index.md or .md files under `folder`) in the editor, adds
+    `suffix` to its title or name and saves; then compares the saved front matter, every field and nested
+    ones, and the body with the file before. One browser session, one save after another. Returns how many
+    entries were saved and what differed."""
+    page = session.page
+    paths = sorted(path for path in files if path.startswith(folder + "/") and path.endswith(".md"))
+    if collection == "stories":
+        paths = [path for path in paths if path.endswith("/index.md")]
+    label = "Überschrift" if collection == "stories" else "Name"
+    key = "title" if collection == "stories" else "name"
+    differences = []
+    for path in paths:
+        before = parse(base64.b64decode(files[path]).decode("utf-8"))
+        entry = path[len(folder) + 1:-3]
+        page.goto(session.editor["base"] + f"redaktion/#/collections/{collection}/entries/{entry}")
+        field = page.get_by_role("textbox", name=label, exact=True)
+        try:
+            field.wait_for(timeout=10000)
+        except Exception:
+            differences.append(f"{path}: öffnet nicht im Editor ({entry})")
+            continue
+        saved = original = base64.b64decode(files[path]).decode("utf-8")
+        title = str(before.data[key])
+        for _ in range(3):
+            # Sveltia may still replace the form's values just after showing them (the typed text is then
+            # gone, and saving an unchanged entry writes nothing): check the field, type again if need be
+            if field.input_value() != title + suffix:
+                page.wait_for_function("([e, text]) => e.value === text", arg=[field.element_handle(), title])
+                field.press("End")
+                page.keyboard.type(suffix)
+            page.keyboard.press("Control+s")
+            started = time.monotonic()
+            while saved == original and time.monotonic() - started < 3:  # until the file is written
+                page.wait_for_timeout(100)
+                try:
+                    saved = base64.b64decode(page.evaluate("p => ksgReadRepository(p)", path)[path]).decode("utf-8")
+                except playwright.Error:  # read while it is being written: try again
+                    continue
+            if saved != original:
+                break
+        after = parse(saved)
+        data = _without_added_switches(after.data, before.data)
+        expected = dict(before.data, **{key: str(before.data[key]) + suffix})
+        if data != expected:
+            lost = {k: before.data[k] for k in before.data if k not in data}
+            changed = {k: (expected[k], data[k]) for k in expected if k in data and data[k] != expected[k]}
+            added = {k: data[k] for k in data if k not in expected}
+            differences.append(f"{path}: verloren {lost}, geändert {changed}, dazu {added}")
+        if after.body.strip() != before.body.strip():
+            differences.append(f"{path}: Text geändert")
+        # the page is left on the saved entry; a hash change opens the next one without reloading the app
+    return len(paths), differences
+
+
+def test_every_fixture_story_and_town_saves_back_without_losing_a_field(editor, tmp_path):
+    """The fixture stories of the published site (tests/published_site.py): together they use every
+    front-matter key and block (image with people and minors, practice with a cost range and with an unknown
+    cost, an image without people, sources with every key, several towns, pillars, themes, challenges and
+    teams, updated, embargo, slug); the town profiles include a hospitation. Each opens and saves back with the
+    same data: comments may go, no field may."""
+    from conftest import FixtureSite
+    from kleinstadt.content import load_content
+    from published_site import write_stories
+
+    root = corpus.prepare_site(str(tmp_path / "repo"), source=FIXTURE)
+    write_stories(FixtureSite(root))
+    assert not load_content(root, today=dt.date(2026, 6, 1)).problems.errors
+    files = repository_files(root)
+    session = Session(editor)
+    try:
+        session.open_local(files=files)
+        stories, story_differences = round_trip(session, files, "stories", "stories", " (geprüft)")
+        towns, town_differences = round_trip(session, files, "towns", "towns", " (geprüft)")
+        assert not story_differences + town_differences, "\n".join(story_differences + town_differences)
+        assert stories == 26 and towns == 3
+    except Exception:
+        session.page.screenshot(path=os.path.join(ARTIFACTS, "fehler-rundreise.png"), full_page=True)
+        raise
+    finally:
+        session.close()
+
+
+def test_every_story_of_this_repository_saves_back_without_losing_a_field(editor):
+    """The same for the stories in this repository's stories/, whatever they are (skipped when there are
+    none), with this repository's own configuration (its towns, teams and challenges in the selects)."""
+    from kleinstadt import editor_config
+
+    files = repository_files(corpus.REPO)
+    if not any(path.startswith("stories/") and path.endswith("/index.md") for path in files):
+        pytest.skip("keine Geschichten in stories/")
+    session = Session(editor, config=editor_config.render(corpus.REPO))
+    try:
+        session.open_local(files=files)
+        count, differences = round_trip(session, files, "stories", "stories", " (geprüft)")
+        assert count and not differences, "\n".join(differences)
+    except Exception:
+        session.page.screenshot(path=os.path.join(ARTIFACTS, "fehler-rundreise-echt.png"), full_page=True)
+        raise
     finally:
         session.close()

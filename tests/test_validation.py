@@ -176,8 +176,22 @@ def test_date_must_match_folder(site):
 
 
 def test_updated_before_created(site):
-    write_probe(site, VALID.replace("date: 2026-03-01", "date:\n  created: 2026-03-01\n  updated: 2026-02-01"))
-    only(site, field="date.updated", line=6, message="vor dem Erscheinungsdatum")
+    write_probe(site, VALID.replace("date: 2026-03-01", "date: 2026-03-01\nupdated: 2026-02-01"))
+    only(site, field="updated", line=5, message="vor dem Erscheinungsdatum")
+
+
+def test_updated_date_is_read(site):
+    write_probe(site, VALID.replace("date: 2026-03-01", "date: 2026-03-01\nupdated: 2026-05-10"))
+    content = site.check()
+    assert not content.problems, content.problems.report()
+    assert (content.stories[0].date, content.stories[0].updated) == (dt.date(2026, 3, 1), dt.date(2026, 5, 10))
+
+
+def test_date_as_a_group_is_refused_with_the_two_lines_as_hint(site):
+    """Material's `date: {created, updated}`: the web editor would overwrite it with the day of saving."""
+    write_probe(site, VALID.replace("date: 2026-03-01", "date:\n  created: 2026-03-01\n  updated: 2026-05-10"))
+    problem = only(site, field="date", line=4, message="als Gruppe", file=STORY)
+    assert "`date: 2026-03-01` und in eine eigene Zeile `updated: 2026-05-10`" in problem.hint
 
 
 def test_unknown_town_with_suggestion(site):

@@ -230,6 +230,9 @@ def story_fields(taxonomy: Taxonomy, towns: dict[str, str]) -> list[dict]:
               widget="text", maxlength=DESCRIPTION_MAX),
         dict(DATE, name="date", label="Datum", default="{{now}}",
              hint="Der Tag, an dem die Geschichte angelegt wurde. Er steht auch im Ordnernamen: bitte nicht ändern."),
+        dict(DATE, name="updated", label="Aktualisiert am", required=False,
+             hint="Freiwillig: wann du die Geschichte später noch einmal geändert hast. Er steht dann unter der "
+                  "Überschrift."),
         _select("towns", "Orte", "Der Ort, um den es geht. Der erste bestimmt den Ordner der Geschichte.",
                 sorted(towns.items(), key=lambda item: item[1]), minimum=1),
         _select("pillars", "Pfeiler", "Ein oder zwei der fünf Pfeiler aus der Studie, zu denen die Geschichte passt.",

@@ -21,7 +21,7 @@ from .text import word_count
 STATUSES = ("draft", "review", "published")
 # Marks what the author still has to write in a new story (tools/new_story.py); refused from `review` on.
 PLACEHOLDER = "HIER AUSFÜLLEN"
-STORY_KEYS = {"title", "description", "date", "towns", "pillars", "themes", "challenges", "authors", "image",
+STORY_KEYS = {"title", "description", "date", "updated", "towns", "pillars", "themes", "challenges", "authors", "image",
               "sources", "status", "embargo", "slug", "practice"}
 IMAGE_KEYS = {"file", "alt", "credit", "license", "people"}
 # `image.people` is there only when people can be recognised on the image: a block, never a yes/no.
@@ -231,17 +231,23 @@ def load_story(path: str, stories_root: str, taxonomy: Taxonomy, town_slugs, pro
 
 
 def _dates(check: FieldChecker, data: dict) -> tuple[dt.date | None, dt.date | None]:
-    """`date: 2026-03-14`, or Material's form `date: {created: ..., updated: ...}`."""
+    """`date: 2026-03-14` and, when the story was changed later, `updated: 2026-04-02`.
+
+    Material's form `date: {created: ..., updated: ...}` is refused, with the two lines as hint: the web editor
+    cannot show a date that is a group, and saving such a story there would set its date to the day of saving.
+    One form that Git and the editor both write keeps the dates safe."""
     value = data.get("date")
     if isinstance(value, dict):
-        check.unknown_keys(value, {"created", "updated"}, "date.")
-        created = check.date(value, "created", "date.")
-        updated = check.date(value, "updated", "date.", required=False)
-    else:
-        created, updated = check.date(data, "date"), None
+        created, updated = value.get("created", "JJJJ-MM-TT"), value.get("updated")
+        check.error("date", "Das Datum steht hier als Gruppe (`created:`/`updated:`); diese Form gibt es nicht mehr.",
+                    f"Schreib `date: {created}`" + (f" und in eine eigene Zeile `updated: {updated}`" if updated
+                                                     else "") + ". So kann es auch der Web-Editor speichern.")
+        return None, None
+    created = check.date(data, "date")
+    updated = check.date(data, "updated", required=False)
     if created and updated and updated < created:
-        check.error("date.updated", "Die Aktualisierung liegt vor dem Erscheinungsdatum.",
-                    "Das Datum bei `updated` muss am oder nach `created` liegen.")
+        check.error("updated", "Die Aktualisierung liegt vor dem Erscheinungsdatum.",
+                    "Das Datum bei `updated` muss am oder nach `date` liegen.")
     return created, updated
 
 
