@@ -142,7 +142,7 @@ def test_no_third_party_request_and_no_console_error_before_login(editor):
         assert not [line for line in session.console if not line.startswith("warning:")], session.console
         assert session.page.locator("html").get_attribute("lang") == "de"
         assert "Mit Zugriffstoken anmelden" in session.page.inner_text("body")  # German UI strings, served locally
-        session.page.screenshot(path=os.path.join(ARTIFACTS, "anmelden.png"))
+        palette_screenshot(session.page, "anmelden.png")  # for CONTRIBUTING.md (editor/bilder/)
     finally:
         session.close()
 
@@ -393,7 +393,8 @@ CONSENTS = ("Alle Erkennbaren haben zugestimmt", "Kinder oder Jugendliche unter 
 
 
 def palette_screenshot(page, name: str, width: int = 800) -> str:
-    """A screenshot for CONTRIBUTING.md in test-results/editor/: scaled to `width`, as a palette PNG (small)."""
+    """A screenshot for CONTRIBUTING.md in test-results/editor/: scaled to `width`, as a palette PNG (small).
+    The pictures in editor/bilder/ are these files, copied there by hand after a change to the form."""
     from PIL import Image
 
     image = Image.open(io.BytesIO(page.screenshot()))
