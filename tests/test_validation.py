@@ -304,6 +304,11 @@ def test_recognisable_people_need_consent(site, people, line):
     assert "consent: true" in problem.hint
 
 
+def test_consent_that_is_not_yes_or_no_is_reported_once(site):
+    image_probe(site, "\n  people:\n    consent: ja")
+    only(site, field="image.people.consent", line=18, message="ja oder nein")
+
+
 def test_empty_people_block_is_refused(site):
     image_probe(site, "\n  people:")
     problem = only(site, field="image.people", line=17, message="zugestimmt")

@@ -21,8 +21,8 @@ from .text import word_count
 STATUSES = ("draft", "review", "published")
 # Marks what the author still has to write in a new story (tools/new_story.py); refused from `review` on.
 PLACEHOLDER = "HIER AUSFÜLLEN"
-STORY_KEYS = {"title", "description", "date", "updated", "towns", "pillars", "themes", "challenges", "authors", "image",
-              "sources", "status", "embargo", "slug", "practice"}
+STORY_KEYS = {"title", "description", "date", "updated", "towns", "pillars", "themes", "challenges", "authors",
+              "image", "sources", "status", "embargo", "slug", "practice"}
 IMAGE_KEYS = {"file", "alt", "credit", "license", "people"}
 # `image.people` is there only when people can be recognised on the image: a block, never a yes/no.
 PEOPLE_KEYS = {"consent", "minors", "parental_consent"}
@@ -319,7 +319,7 @@ def _people(check: FieldChecker, image: dict) -> tuple[bool, bool | None, bool, 
     consent = check.boolean(block, "consent", key + ".")
     minors = check.boolean(block, "minors", key + ".") or False
     parental = check.boolean(block, "parental_consent", key + ".")
-    if consent is not True:
+    if consent is not True and not (consent is None and block.get("consent") is not None):  # else reported
         check.error(key + ".consent", "Auf dem Bild sind Personen erkennbar, aber ihre Einwilligung ist nicht vermerkt.",
                     "Hole die Einwilligung aller Erkennbaren ein und schreib unter `people:` die Zeile "
                     "`consent: true`; sonst nimm ein Bild, auf dem niemand zu erkennen ist.")
