@@ -1,10 +1,12 @@
 """One built fixture site shared by the tests of feeds, open data, search-engine tags and HTML validity.
 
 Building once per test session keeps those tests fast. The stories cover what the outputs must handle:
-two towns in two regions, a title image, a relative link to an image, an `updated` date, a draft and an
-embargoed story (neither may appear anywhere public), enough older stories for a second index page
-(also of the challenge „finanzen“), an edition, and practices to copy in three towns, one of which
-(Seestadt) welcomes visits.
+two towns in two regions, a title image (with recognisable people and their consents), a relative link to
+an image, an `updated` date, a draft and an embargoed story (neither may appear anywhere public; the
+embargoed one also carries every other front-matter key), enough older stories for a second index page
+(also of the challenge „finanzen“), an edition, and practices to copy in three towns (one with a cost
+range, one with an unknown cost), one of which (Seestadt) welcomes visits. Together the stories use every
+front-matter key and block: the web editor's round trip (test_editor_browser.py) opens and saves each.
 
     from published_site import published  # noqa: F401  (the fixture)
 """
@@ -38,9 +40,8 @@ def write_stories(site: FixtureSite) -> None:
     site.write("stories/altdorf/2026-03-01-brueckenfest/index.md", """---
 title: "Ein Fest für die neue Brücke"
 description: "Altdorf und Neudorf feiern gemeinsam: Jugendliche haben das Fest geplant."
-date:
-  created: 2026-03-01
-  updated: 2026-05-10
+date: 2026-03-01
+updated: 2026-05-10
 towns: [altdorf, neudorf]
 pillars: [jugend, innovation]
 themes: [jugend, beteiligung]
@@ -51,6 +52,10 @@ image:
   alt: Eine grüne Fläche als Platzhalter für die Brücke
   credit: Mia K.
   license: CC BY 4.0
+  people:
+    consent: true
+    minors: true
+    parental_consent: true
 sources:
   - title: Resiliente Kleinstädte
     page: "17"
@@ -94,17 +99,47 @@ Geplant war das seit Langem.[^1] Mehr dazu [weiter oben](#wie-es-begann).
     site.story("markt", date=dt.date(2026, 2, 1), towns=("neudorf",), pillars=("selbstgestaltung",),
                themes=["stadtentwicklung"], title="Markt am Samstag", description="Der Wochenmarkt kehrt zurück.",
                extra="challenges: [demografie, innenstadt]\npractice:\n  summary: Neudorf holt den Wochenmarkt "
-                     "zurück.\n  cost: unbekannt")
+                     "zurück.\n  cost: {unknown: true}")
     site.edit("towns/seestadt.md", "coordinates:", "hospitation:\n  contact: {name: Rathaus Seestadt, url: "
               "https://www.example.org/seestadt}\n  note: Nach Absprache.\ncoordinates:")
     for slug in ARCHIVE:
         site.story(slug, date=dt.date(2025, 1, int(slug[-2:])), towns=("seestadt",), pillars=("verwaltung",),
                    extra="challenges: [finanzen]" + ("\npractice:\n  summary: Seestadt spart gemeinsam." if slug ==
                                                      "archiv-21" else ""))
-    site.story("entwurf", date=dt.date(2026, 4, 3), towns=("seestadt",), status="draft")
+    site.story("entwurf", date=dt.date(2026, 4, 3), towns=("seestadt",), status="draft",  # nobody on the image
+               extra="image:\n  file: entwurf.png\n  alt: Eine grüne Fläche als Platzhalter\n  credit: Ben R.\n"
+                     "  license: CC BY-SA 4.0")
+    site.write("stories/seestadt/2026-04-03-entwurf/entwurf.png", _png(1200, 675))
     site.write("editions/2026-1.md", '---\nnumber: "2026/1"\ntitle: "Ausgabe 2026/1"\ndate: 2026-04-15\n'
                'stories:\n  - hafen\n  - brueckenfest\n---\n\nDas Vorwort der ersten Ausgabe.\n')
-    site.story("spaeter", date=dt.date(2026, 4, 4), towns=("altdorf",), embargo=dt.date(2026, 12, 24))
+    # Embargoed, so nowhere public: every other front-matter key, for the web editor's round trip
+    # (`slug` as the folder says it, so no address changes).
+    site.write("stories/altdorf/2026-04-04-spaeter/index.md", """---
+title: "Geschichte spaeter"
+description: "Anreißer der Geschichte spaeter."
+date: 2026-04-04
+towns: [altdorf, seestadt]
+pillars: [jugend, finanzen]
+themes: [jugend, kultur]
+challenges: [demografie, finanzen]
+authors: [redaktion, jugendredaktion-schmalkalden]
+sources:
+  - title: Resiliente Kleinstädte
+    publisher: Thünen-Institut für Regionalentwicklung e. V.
+    year: 2025
+    page: "17"
+  - title: Die Webseite der Stadt Altdorf
+    publisher: Stadt Altdorf
+    year: 2026
+    url: https://www.example.org/altdorf
+    date: 2026-03-30
+status: published
+embargo: 2026-12-24
+slug: spaeter
+---
+
+Ein kurzer Text.
+""")
 
 
 @pytest.fixture(scope="session")

@@ -121,7 +121,7 @@ def built(tmp_path_factory) -> str:
     write("see-seestadt", dt.date(2026, 2, 4), ["seestadt"], title="Ein Steg für den See",
           description="Seestadt baut mit Ehrenamtlichen einen neuen Badesteg.", pillars=["jugend"],
           themes=["jugend"], extra="challenges: [demografie]\npractice:\n  summary: Ehrenamtliche bauen den Steg "
-                                   "selbst.\n  cost: unbekannt")
+                                   "selbst.\n  cost: {unknown: true}")
     # An edition, so that the home page shows its block (a link inside a heading's sentence, issue 14).
     os.makedirs(os.path.join(root, "editions"), exist_ok=True)
     with open(os.path.join(root, "editions", "2026-1.md"), "w", encoding="utf-8") as handle:

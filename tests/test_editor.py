@@ -15,7 +15,7 @@ import yaml
 import corpus
 from kleinstadt import editor_config, editor_page
 from kleinstadt.sources import SOURCE_KEYS
-from kleinstadt.story import IMAGE_KEYS, STORY_KEYS
+from kleinstadt.story import IMAGE_KEYS, PEOPLE_KEYS, STORY_KEYS
 from kleinstadt.town import TOWN_KEYS
 
 REPO = corpus.REPO
@@ -54,8 +54,13 @@ def test_every_front_matter_field_has_a_german_widget():
     stories, towns = _fields(config, "stories"), _fields(config, "towns")
     assert set(stories) - {"body"} == STORY_KEYS and set(towns) - {"body"} == TOWN_KEYS
     assert {f["name"] for f in stories["image"]["fields"]} == IMAGE_KEYS
+    # the consent switches sit in an optional group: shown, and stored, only once „Erkennbare Personen“ is added
+    people = next(f for f in stories["image"]["fields"] if f["name"] == "people")
+    assert (people["widget"], people["required"]) == ("object", False)
+    assert {f["name"] for f in people["fields"]} == PEOPLE_KEYS
+    assert all(f["widget"] == "boolean" for f in people["fields"])
     assert {f["name"] for f in stories["sources"]["fields"]} == SOURCE_KEYS
-    for field in list(stories.values()) + list(towns.values()) + stories["image"]["fields"]:
+    for field in list(stories.values()) + list(towns.values()) + stories["image"]["fields"] + people["fields"]:
         assert field.get("label") and field.get("hint"), field["name"]
     assert stories["description"]["maxlength"] == 200
     assert (stories["pillars"]["min"], stories["pillars"]["max"]) == (1, 2)
@@ -139,3 +144,44 @@ def test_symbol_font_keeps_the_icons_that_are_named_and_no_others(tmp_path):
     assert len(os.listdir(cache)) == 1  # cached: the second build reads it instead of cutting again
     assert symbol_font.cut_font(source, str(cache), bundle, "icon: 'search'\n") == data
 
+
+def test_round_trip_fixture_uses_every_front_matter_key(tmp_path):
+    """The web editor's round trip (test_editor_browser.py) runs on the published fixture site: its stories
+    together must use every key of the content model, both kinds of cost, and images with and without people,
+    or a field the editor loses would go unnoticed."""
+    from conftest import FIXTURE, FixtureSite
+    from kleinstadt.frontmatter import parse
+    from kleinstadt.practice import CONTACT_KEYS, COST_KEYS, PRACTICE_KEYS, SUITS_KEYS
+    from published_site import write_stories
+
+    root = corpus.prepare_site(str(tmp_path / "repo"), source=FIXTURE)
+    write_stories(FixtureSite(root))
+    used: dict[str, set] = {}
+
+    def collect(name: str, value):
+        if isinstance(value, dict):
+            used.setdefault(name, set()).update(value)
+            for key, item in value.items():
+                collect(f"{name}.{key}", item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(name + "[]", item)
+
+    images, costs = [], []
+    for dirpath, _, names in os.walk(os.path.join(root, "stories")):
+        if "index.md" in names:
+            with open(os.path.join(dirpath, "index.md"), encoding="utf-8") as handle:
+                data = parse(handle.read()).data
+            collect("", data)
+            if "image" in data:
+                images.append("people" in data["image"])
+            costs.append(data.get("practice", {}).get("cost"))
+    assert used[""] == STORY_KEYS
+    assert used[".image"] == IMAGE_KEYS and used[".image.people"] == PEOPLE_KEYS
+    assert used[".sources[]"] == SOURCE_KEYS
+    assert used[".practice"] == PRACTICE_KEYS and used[".practice.suits"] == SUITS_KEYS
+    assert used[".practice.contact"] == CONTACT_KEYS and used[".practice.cost"] == COST_KEYS
+    assert {"unknown": True} in costs and {"min": 500, "max": 2000} in costs
+    with open(os.path.join(root, "towns", "seestadt.md"), encoding="utf-8") as handle:
+        assert "hospitation" in parse(handle.read()).data  # the town profiles' optional block
+    assert True in images and False in images

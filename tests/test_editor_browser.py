@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -76,9 +77,13 @@ def editor(tmp_path_factory):
 
 
 class Session:
-    def __init__(self, editor):
+    def __init__(self, editor, config: str | None = None):
+        """`config`: the text of another editor/config.yml, served instead of the built one."""
         self.context = editor["browser"].new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
         self.context.add_init_script(path=OPFS)
+        if config is not None:
+            self.context.route("**/redaktion/config.yml", lambda route: route.fulfill(
+                status=200, body=config.encode("utf-8"), content_type="text/yaml; charset=utf-8"))
         self.page = self.context.new_page()
         self.requests, self.console = [], []
         self.page.on("request", lambda request: self.requests.append(request.url))
@@ -88,9 +93,10 @@ class Session:
         self.page.get_by_role("button", name="Mit lokalem Repository arbeiten").wait_for()
         self.editor = editor
 
-    def open_local(self, extra: dict[str, bytes] | None = None):
-        files = dict(self.editor["files"], **{path: base64.b64encode(data).decode("ascii")
-                                               for path, data in (extra or {}).items()})
+    def open_local(self, extra: dict[str, bytes] | None = None, files: dict[str, str] | None = None):
+        """The local repository: the editor fixture's files (or `files`, from repository_files), plus `extra`."""
+        files = dict(self.editor["files"] if files is None else files,
+                     **{path: base64.b64encode(data).decode("ascii") for path, data in (extra or {}).items()})
         self.page.evaluate("files => ksgFillRepository(files)", files)
         self.page.get_by_role("button", name="Mit lokalem Repository arbeiten").click()
         self.page.get_by_role("grid", name="Einträge").wait_for()
@@ -136,7 +142,7 @@ def test_no_third_party_request_and_no_console_error_before_login(editor):
         assert not [line for line in session.console if not line.startswith("warning:")], session.console
         assert session.page.locator("html").get_attribute("lang") == "de"
         assert "Mit Zugriffstoken anmelden" in session.page.inner_text("body")  # German UI strings, served locally
-        session.page.screenshot(path=os.path.join(ARTIFACTS, "anmelden.png"))
+        palette_screenshot(session.page, "anmelden.png")  # for CONTRIBUTING.md (editor/bilder/)
     finally:
         session.close()
 
@@ -245,15 +251,16 @@ def test_existing_story_saves_back_without_losing_a_field(editor):
         session.close()
 
 
-def _pick(session, name: str, prefix: str):
+def _pick(session, name: str, prefix: str, then=("Enter",)):
     """A select with the keyboard: open the list, type the start of an option, Enter."""
     session.tab_to(session.page.get_by_role("combobox", name=name))
     session.page.keyboard.press("ArrowDown")
     session.page.wait_for_timeout(250)
     session.page.keyboard.type(prefix)
     session.page.wait_for_timeout(250)
-    session.page.keyboard.press("Enter")
-    session.page.wait_for_timeout(250)
+    for key in then:
+        session.page.keyboard.press(key)
+        session.page.wait_for_timeout(250)
 
 
 def _hero_image(path: str) -> str:
@@ -357,7 +364,7 @@ def test_create_a_story_with_the_keyboard_only(editor, tmp_path):
         image = story["image"]
         assert {key: image[key] for key in ("file", "alt", "credit", "license")} == {
             "file": "garten.jpg", "alt": ALT, "credit": "Mia K.", "license": "CC BY 4.0"}, image
-        assert not image.get("people") and not image.get("minors"), image
+        assert "people" not in image, image  # nobody recognisable: no consent group, no key at all
         # the project's own check accepts it as it is, image included
         from kleinstadt.content import load_content
 
@@ -376,6 +383,98 @@ def test_create_a_story_with_the_keyboard_only(editor, tmp_path):
         assert "Ein Garten für alle" in html and ALT in html
     except Exception:
         session.page.screenshot(path=os.path.join(ARTIFACTS, "fehler-tastatur.png"), full_page=True)
+        raise
+    finally:
+        session.close()
+
+
+CONSENTS = ("Alle Erkennbaren haben zugestimmt", "Kinder oder Jugendliche unter 18 sind zu erkennen",
+            "Die Eltern haben schriftlich zugestimmt")
+
+
+def palette_screenshot(page, name: str, width: int = 800) -> str:
+    """A screenshot for CONTRIBUTING.md in test-results/editor/: scaled to `width`, as a palette PNG (small).
+    The pictures in editor/bilder/ are these files, copied there by hand after a change to the form."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(page.screenshot()))
+    image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+    path = os.path.join(ARTIFACTS, name)
+    image.convert("RGB").quantize(64, dither=Image.Dither.NONE).save(path, optimize=True)
+    return path
+
+
+def test_consent_switches_appear_only_after_adding_recognisable_people(editor, tmp_path):
+    """The image group shows no consent switch until „Erkennbare Personen“ is added (keyboard only); then
+    the three switches appear, and the story stores them under image.people, which `make check` accepts.
+    The same story says „Kosten unbekannt“ in its practice: the form can write what Git writers write."""
+    session = Session(editor)
+    try:
+        session.open_local()
+        page = session.page
+        page.goto(editor["base"] + "redaktion/#/collections/stories/new")
+        page.get_by_role("textbox", name="Überschrift").fill("Mikrofon für alle")
+        page.get_by_role("textbox", name="Anreißer").fill("Zwei Jugendliche moderieren die Ratssitzung.")
+        _pick(session, "Orte", "Altdorf")
+        _pick(session, "Pfeiler", "Jugend")
+        # (not the point here, so with the mouse: typing filters out the option the list opened on)
+        _pick(session, "Herausforderungen", "Demografisch", then=())
+        page.get_by_role("option", name="Demografischer Wandel").click()
+        assert "Demografischer Wandel" in page.get_by_role("group", name="Feld „\u2068Herausforderungen\u2069“").inner_text()
+        _pick(session, "Team", "Redaktion")
+        _add_image_with_the_keyboard(session, _hero_image(str(tmp_path / "mikrofon.jpg")),
+                                     "Zwei Jugendliche sprechen im Ratssaal ins Mikrofon.", "Mia K.", "CC BY 4.0")
+        switches = [page.get_by_role("switch", name=name) for name in CONSENTS]
+        add_people = page.get_by_role("checkbox", name=re.compile("Erkennbare Personen.*hinzufügen"))
+        session.tab_to(add_people)
+        assert [switch.count() for switch in switches] == [0, 0, 0]  # the image is there, no consent asked yet
+        page.keyboard.press("Space")
+        for switch in switches:
+            session.tab_to(switch)
+            page.keyboard.press("Space")
+            assert switch.get_attribute("aria-checked") == "true"
+        # for CONTRIBUTING.md: the image, its alt text and the consent group, in one tall view
+        page.set_viewport_size({"width": 1280, "height": 1280})
+        page.get_by_role("group", name="Feld „\u2068Bilddatei\u2069“").evaluate(
+            "e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(500)
+        palette_screenshot(page, "formular.png")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        session.tab_to(page.get_by_role("checkbox", name=re.compile("Zum Nachmachen.*hinzufügen")))
+        page.keyboard.press("Space")
+        session.tab_to(page.get_by_role("textbox", name="Was wurde gemacht?"))
+        page.keyboard.type("Jugendliche moderieren die Ratssitzung.")
+        unknown = page.get_by_role("switch", name="Kosten unbekannt")
+        session.tab_to(page.get_by_role("checkbox", name=re.compile("Kosten.*hinzufügen")))
+        assert unknown.count() == 0
+        page.keyboard.press("Space")
+        session.tab_to(unknown)
+        page.keyboard.press("Space")
+        session.tab_to(page.get_by_role("button", name=re.compile("Quelle.*hinzufügen")))
+        page.keyboard.press("Enter")
+        session.tab_to(page.get_by_role("textbox", name="Titel", exact=True))
+        page.keyboard.type("Gespräch mit dem Jugendparlament")
+        session.tab_to(page.get_by_role("textbox", name="Text", exact=True))
+        page.keyboard.type("Im Ratssaal moderieren jetzt Jugendliche.")
+        page.keyboard.press("Control+s")
+        page.get_by_text("Eintrag gespeichert").wait_for(timeout=15000)
+        files = session.read("stories/")
+        path = next(p for p in files if p.endswith("-mikrofon-fuer-alle/index.md"))
+        image = parse(files[path].decode("utf-8")).data["image"]
+        assert image["people"] == {"consent": True, "minors": True, "parental_consent": True}, image
+        assert set(image) == {"file", "alt", "credit", "license", "people"}, image
+        practice = parse(files[path].decode("utf-8")).data["practice"]
+        assert practice == {"summary": "Jugendliche moderieren die Ratssitzung.", "cost": {"unknown": True}}, practice
+        from kleinstadt.content import load_content
+
+        content = load_content(_repository_copy(editor, files, str(tmp_path / "repo")))
+        assert not content.problems, [p.format() for p in content.problems.errors]
+        saved = next(s for s in content.stories if s.title == "Mikrofon für alle")
+        assert (saved.image.people, saved.image.consent, saved.image.minors, saved.image.parental_consent) == (
+            True, True, True, True)
+        assert saved.practice.cost_text == "unbekannt"
+    except Exception:
+        session.page.screenshot(path=os.path.join(ARTIFACTS, "fehler-personen.png"), full_page=True)
         raise
     finally:
         session.close()
@@ -499,5 +598,123 @@ def test_every_icon_the_editor_shows_is_in_its_cut_down_font(editor):
         font = os.path.join(editor["root"], "site", "redaktion", "fonts",
                             "material-symbols-outlined-latin-wght-normal.woff2")
         assert os.path.getsize(font) < 100_000  # cut down, not the whole 754 KB font
+    finally:
+        session.close()
+
+
+# Switches of optional groups (practice.cost, image.people): once Sveltia shows a group, it stores each switch,
+# also one that is off. `unknown: false` beside a span, `minors: false` mean what the missing key means (the
+# model reads them alike, tests/test_practice.py and test_validation.py), so an added `false` is no change.
+SWITCHES = {"unknown", "consent", "minors", "parental_consent"}
+
+
+def _without_added_switches(after, before):
+    if isinstance(after, dict) and isinstance(before, dict):
+        return {key: _without_added_switches(value, before.get(key)) for key, value in after.items()
+                if not (key in SWITCHES and value is False and key not in before)}
+    if isinstance(after, list) and isinstance(before, list) and len(after) == len(before):
+        return [_without_added_switches(a, b) for a, b in zip(after, before)]
+    return after
+
+
+def round_trip(session, files: dict[str, str], collection: str, folder: str, suffix: str) -> tuple[int, list[str]]:
+    """Opens every entry of `collection` (the index.md or .md files under `folder`) in the editor, adds
+    `suffix` to its title or name and saves; then compares the saved front matter, every field and nested
+    ones, and the body with the file before. One browser session, one save after another. Returns how many
+    entries were saved and what differed."""
+    page = session.page
+    paths = sorted(path for path in files if path.startswith(folder + "/") and path.endswith(".md"))
+    if collection == "stories":
+        paths = [path for path in paths if path.endswith("/index.md")]
+    label = "Überschrift" if collection == "stories" else "Name"
+    key = "title" if collection == "stories" else "name"
+    differences = []
+    for path in paths:
+        before = parse(base64.b64decode(files[path]).decode("utf-8"))
+        entry = path[len(folder) + 1:-3]
+        page.goto(session.editor["base"] + f"redaktion/#/collections/{collection}/entries/{entry}")
+        field = page.get_by_role("textbox", name=label, exact=True)
+        try:
+            field.wait_for(timeout=10000)
+        except Exception:
+            differences.append(f"{path}: öffnet nicht im Editor ({entry})")
+            continue
+        saved = original = base64.b64decode(files[path]).decode("utf-8")
+        title = str(before.data[key])
+        for _ in range(3):
+            # Sveltia may still replace the form's values just after showing them (the typed text is then
+            # gone, and saving an unchanged entry writes nothing): check the field, type again if need be
+            if field.input_value() != title + suffix:
+                page.wait_for_function("([e, text]) => e.value === text", arg=[field.element_handle(), title])
+                field.press("End")
+                page.keyboard.type(suffix)
+            page.keyboard.press("Control+s")
+            started = time.monotonic()
+            while saved == original and time.monotonic() - started < 3:  # until the file is written
+                page.wait_for_timeout(100)
+                try:
+                    saved = base64.b64decode(page.evaluate("p => ksgReadRepository(p)", path)[path]).decode("utf-8")
+                except playwright.Error:  # read while it is being written: try again
+                    continue
+            if saved != original:
+                break
+        after = parse(saved)
+        data = _without_added_switches(after.data, before.data)
+        expected = dict(before.data, **{key: str(before.data[key]) + suffix})
+        if data != expected:
+            lost = {k: before.data[k] for k in before.data if k not in data}
+            changed = {k: (expected[k], data[k]) for k in expected if k in data and data[k] != expected[k]}
+            added = {k: data[k] for k in data if k not in expected}
+            differences.append(f"{path}: verloren {lost}, geändert {changed}, dazu {added}")
+        if after.body.strip() != before.body.strip():
+            differences.append(f"{path}: Text geändert")
+        # the page is left on the saved entry; a hash change opens the next one without reloading the app
+    return len(paths), differences
+
+
+def test_every_fixture_story_and_town_saves_back_without_losing_a_field(editor, tmp_path):
+    """The fixture stories of the published site (tests/published_site.py): together they use every
+    front-matter key and block (image with people and minors, practice with a cost range and with an unknown
+    cost, an image without people, sources with every key, several towns, pillars, themes, challenges and
+    teams, updated, embargo, slug); the town profiles include a hospitation. Each opens and saves back with the
+    same data: comments may go, no field may."""
+    from conftest import FixtureSite
+    from kleinstadt.content import load_content
+    from published_site import write_stories
+
+    root = corpus.prepare_site(str(tmp_path / "repo"), source=FIXTURE)
+    write_stories(FixtureSite(root))
+    assert not load_content(root, today=dt.date(2026, 6, 1)).problems.errors
+    files = repository_files(root)
+    session = Session(editor)
+    try:
+        session.open_local(files=files)
+        stories, story_differences = round_trip(session, files, "stories", "stories", " (geprüft)")
+        towns, town_differences = round_trip(session, files, "towns", "towns", " (geprüft)")
+        assert not story_differences + town_differences, "\n".join(story_differences + town_differences)
+        assert stories == 26 and towns == 3
+    except Exception:
+        session.page.screenshot(path=os.path.join(ARTIFACTS, "fehler-rundreise.png"), full_page=True)
+        raise
+    finally:
+        session.close()
+
+
+def test_every_story_of_this_repository_saves_back_without_losing_a_field(editor):
+    """The same for the stories in this repository's stories/, whatever they are (skipped when there are
+    none), with this repository's own configuration (its towns, teams and challenges in the selects)."""
+    from kleinstadt import editor_config
+
+    files = repository_files(corpus.REPO)
+    if not any(path.startswith("stories/") and path.endswith("/index.md") for path in files):
+        pytest.skip("keine Geschichten in stories/")
+    session = Session(editor, config=editor_config.render(corpus.REPO))
+    try:
+        session.open_local(files=files)
+        count, differences = round_trip(session, files, "stories", "stories", " (geprüft)")
+        assert count and not differences, "\n".join(differences)
+    except Exception:
+        session.page.screenshot(path=os.path.join(ARTIFACTS, "fehler-rundreise-echt.png"), full_page=True)
+        raise
     finally:
         session.close()

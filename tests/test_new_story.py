@@ -63,7 +63,46 @@ def test_template_explains_each_field_in_german(site):
         assert lines[index - 1].startswith("#"), f"no comment above {key}"
     assert "status: draft" in front and "date: 2026-05-04" in front
     assert "Entwurf" in front and "keine echten Namen" in front
-    assert "# image:" in front and "parental_consent" in front  # the image block, commented out
+    assert "# image:" in front and "#     parental_consent:" in front  # the image block, commented out
+
+
+def _uncomment(lines: list[str], first: str, count: int) -> int:
+    start = lines.index(first)
+    for index in range(start, start + count):
+        assert lines[index].startswith("# "), lines[index]
+        lines[index] = lines[index][2:]
+    return start
+
+
+@pytest.mark.parametrize("with_people", [False, True])
+def test_image_and_people_lines_work_when_uncommented_as_the_comment_says(site, with_people):
+    """„Lösche am Anfang der fünf Zeilen von „image:“ bis „license:“ …“, and with people also the four lines
+    from „people:“: the consent switches start at false, so `make check` asks for them, under people."""
+    from test_validation import real_jpeg
+
+    path = create(site)
+    site.write(os.path.join(os.path.dirname(os.path.relpath(path, site.root)), "titelbild.jpg"), real_jpeg())
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.read().split("\n")
+    assert lines[_uncomment(lines, "# image:", 5) + 4].startswith("  license:")
+    if with_people:
+        assert lines[_uncomment(lines, "#   people:", 4) + 3].startswith("    parental_consent: false")
+    text = "\n".join(lines).replace(f"{PLACEHOLDER}: Was ist auf dem Bild zu sehen? Ein Satz.", "Ein Garten.")
+    text = text.replace(f"{PLACEHOLDER}: Wer hat das Foto gemacht? Vorname und Initial genügen, etwa Mia K.",
+                        "Mia K.")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    content = site.check()
+    if not with_people:
+        assert not content.problems.items, content.problems.report()
+        assert content.stories[0].image.people is False
+        return
+    assert [p.field for p in content.problems.errors] == ["image.people.consent"], content.problems.report()
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text.replace("consent: false ", "consent: true  ", 1))
+    content = site.check()
+    assert not content.problems.items, content.problems.report()
+    assert content.stories[0].image.people and content.stories[0].image.consent
 
 
 def test_today_is_the_default_date(site, monkeypatch):
@@ -150,14 +189,14 @@ def test_the_image_block_works_when_uncommented_as_the_comment_says(site):
     with open(path, encoding="utf-8") as handle:
         lines = handle.read().split("\n")
     start = lines.index("# image:")
-    for index in range(start, start + 9):  # "genau zwei Zeichen: die Raute # und das Leerzeichen dahinter"
+    for index in range(start, start + 5):  # "der fünf Zeilen von „image:“ bis „license:“ genau zwei Zeichen"
         assert lines[index].startswith("# ")
         lines[index] = lines[index][2:]
     with open(path, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines))
     assert [p.format() for p in site.check().problems.sorted()] == []  # a draft may keep its placeholders
     # everything filled in but the picture's alt text and credit: those are what is left to do
-    lines = [line if start <= index < start + 9 else line.replace(PLACEHOLDER, "Ausgefüllt")
+    lines = [line if start <= index < start + 5 else line.replace(PLACEHOLDER, "Ausgefüllt")
              for index, line in enumerate(lines)]
     with open(path, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines).replace("status: draft", "status: review"))

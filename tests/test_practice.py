@@ -81,9 +81,25 @@ def test_only_summary_is_enough_and_nothing_is_guessed(site):
     assert practice.suits is None and practice.contact is None and practice.lessons is None
 
 
-def test_cost_unknown(site):
+@pytest.mark.parametrize("cost, text", [
+    ("{unknown: true}", "unbekannt"),
+    ("\n    unknown: true", "unbekannt"),
+    ("{min: 500, max: 2000}", "500 bis 2.000 €"),
+    ("{unknown: false, min: 500, max: 2000}", "500 bis 2.000 €"),  # as the web editor stores a span
+    ("{unknown: false, min: 500}", "ab 500 €"),
+])
+def test_cost_unknown_or_a_span(site, cost, text):
+    write(site, "practice:\n  summary: Etwas.\n  cost: " + cost)
+    content = site.check()
+    assert not content.problems.items, content.problems.report()
+    practice = content.stories[0].practice
+    assert practice.cost_text == text and practice.cost_unknown == (text == "unbekannt")
+
+
+def test_old_text_form_of_unknown_cost_is_refused_with_the_group_as_hint(site):
     write(site, "practice:\n  summary: Etwas.\n  cost: unbekannt")
-    assert site.check().stories[0].practice.cost_text == "unbekannt"
+    problem = only(site, "practice.cost", "`cost: {unknown: true}`", line=line_of(site, "cost:"))
+    assert "cost: {min: 500, max: 2000}" in problem.hint and "Web-Editor" in problem.hint
 
 
 @pytest.mark.parametrize("practice, field, message", [
@@ -99,6 +115,10 @@ def test_cost_unknown(site):
     ("practice:\n  summary: Etwas.\n  cost: {min: 900, max: 100}", "practice.cost", "größer als"),
     ("practice:\n  summary: Etwas.\n  cost: {min: -5}", "practice.cost.min", "außerhalb"),
     ("practice:\n  summary: Etwas.\n  cost: {von: 5}", "practice.cost.von", "unbekannt"),
+    ("practice:\n  summary: Etwas.\n  cost: {unknown: true, max: 100}", "practice.cost", "zugleich"),
+    ("practice:\n  summary: Etwas.\n  cost: {unknown: false}", "practice.cost", "Hier fehlt"),
+    ("practice:\n  summary: Etwas.\n  cost: {unknown: ja}", "practice.cost.unknown", "ja oder nein"),
+    ("practice:\n  summary: Etwas.\n  cost: 500", "practice.cost", "Gruppe von Angaben"),
     ("practice:\n  summary: Etwas.\n  cost: {min: viel}", "practice.cost.min", "ganze Zahl"),
     ("practice:\n  summary: Etwas.\n  funding: 5", "practice.funding", "Liste"),
     ("practice:\n  summary: Etwas.\n  partners: [{name: x}]", "practice.partners[0]", "Text"),

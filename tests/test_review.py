@@ -48,8 +48,8 @@ def branch(site):
                authors=["jugendredaktion-schmalkalden"],
                body=EASY + "\n\n![Der Treffpunkt am Abend](im-text.jpg)\n",
                extra="image:\n  file: titelbild.jpg\n  alt: Jugendliche streichen eine Wand.\n  credit: Mia K.\n"
-                     "  license: CC BY 4.0\n  people: true\n  consent: true\n  minors: true\n"
-                     "  parental_consent: true")
+                     "  license: CC BY 4.0\n  people:\n    consent: true\n    minors: true\n"
+                     "    parental_consent: true")
     # the old story, changed
     path = os.path.join(site.root, "stories/altdorf/2026-03-01-alt/index.md")
     with open(path, "a", encoding="utf-8") as handle:

@@ -176,8 +176,22 @@ def test_date_must_match_folder(site):
 
 
 def test_updated_before_created(site):
-    write_probe(site, VALID.replace("date: 2026-03-01", "date:\n  created: 2026-03-01\n  updated: 2026-02-01"))
-    only(site, field="date.updated", line=6, message="vor dem Erscheinungsdatum")
+    write_probe(site, VALID.replace("date: 2026-03-01", "date: 2026-03-01\nupdated: 2026-02-01"))
+    only(site, field="updated", line=5, message="vor dem Erscheinungsdatum")
+
+
+def test_updated_date_is_read(site):
+    write_probe(site, VALID.replace("date: 2026-03-01", "date: 2026-03-01\nupdated: 2026-05-10"))
+    content = site.check()
+    assert not content.problems, content.problems.report()
+    assert (content.stories[0].date, content.stories[0].updated) == (dt.date(2026, 3, 1), dt.date(2026, 5, 10))
+
+
+def test_date_as_a_group_is_refused_with_the_two_lines_as_hint(site):
+    """Material's `date: {created, updated}`: the web editor would overwrite it with the day of saving."""
+    write_probe(site, VALID.replace("date: 2026-03-01", "date:\n  created: 2026-03-01\n  updated: 2026-05-10"))
+    problem = only(site, field="date", line=4, message="als Gruppe", file=STORY)
+    assert "`date: 2026-03-01` und in eine eigene Zeile `updated: 2026-05-10`" in problem.hint
 
 
 def test_unknown_town_with_suggestion(site):
@@ -249,11 +263,71 @@ def test_alt_text_that_is_a_file_name(site):
     only(site, field="image.alt", line=14, message="Dateiname")
 
 
-def test_image_of_minors_needs_parental_consent(site):
-    write_probe(site, VALID + "\nimage:\n  file: bild.jpg\n  alt: Zwei Jugendliche am Mikrofon\n  credit: Mia K.\n"
-                "  license: CC BY 4.0\n  people: true\n  consent: true\n  minors: true")
+IMAGE = ("\nimage:\n  file: bild.jpg\n  alt: Zwei Jugendliche am Mikrofon\n  credit: Mia K.\n"
+         "  license: CC BY 4.0")  # image: line 12, license: line 16, so people: is line 17
+
+
+def image_probe(site, people: str = ""):
+    write_probe(site, VALID + IMAGE + people)
     site.write("stories/altdorf/2026-03-01-probe/bild.jpg", real_jpeg())
-    only(site, field="image.parental_consent", message="Eltern")
+
+
+def test_image_with_recognisable_people_and_all_consents(site):
+    image_probe(site, "\n  people:\n    consent: true\n    minors: true\n    parental_consent: true")
+    content = site.check()
+    assert not content.problems, content.problems.report()
+    image = content.stories[0].image
+    assert (image.people, image.consent, image.minors, image.parental_consent) == (True, True, True, True)
+
+
+def test_image_without_people_block_means_nobody_recognisable(site):
+    image_probe(site)
+    content = site.check()
+    assert not content.problems, content.problems.report()
+    assert content.stories[0].image.people is False
+
+
+def test_image_of_minors_needs_parental_consent(site):
+    image_probe(site, "\n  people:\n    consent: true\n    minors: true\n    parental_consent: false")
+    problem = only(site, field="image.people.parental_consent", line=20, message="Eltern", file=STORY)
+    assert "parental_consent: true" in problem.hint
+
+
+@pytest.mark.parametrize("people, line", [
+    ("\n  people:\n    consent: false", 18),
+    ("\n  people:\n    minors: false", 17),  # consent left out: the line of the block
+    ("\n  people: {}", 17),
+])
+def test_recognisable_people_need_consent(site, people, line):
+    image_probe(site, people)
+    problem = only(site, field="image.people.consent", line=line, message="Einwilligung", file=STORY)
+    assert "consent: true" in problem.hint
+
+
+def test_consent_that_is_not_yes_or_no_is_reported_once(site):
+    image_probe(site, "\n  people:\n    consent: ja")
+    only(site, field="image.people.consent", line=18, message="ja oder nein")
+
+
+def test_empty_people_block_is_refused(site):
+    image_probe(site, "\n  people:")
+    problem = only(site, field="image.people", line=17, message="zugestimmt")
+    assert "lösche die Zeile" in problem.hint
+
+
+@pytest.mark.parametrize("value", ["true", "false"])
+def test_old_yes_no_form_of_people_is_refused_with_the_new_form_as_hint(site, value):
+    image_probe(site, f"\n  people: {value}")
+    problem = only(site, field="image.people", line=17, message=f"`people: {value}` gibt es nicht mehr", file=STORY)
+    assert "people:\n    consent: true" in problem.hint and "lösche die Zeile" in problem.hint
+
+
+def test_old_flat_consent_keys_are_refused_with_the_new_form_as_hint(site):
+    image_probe(site, "\n  consent: true\n  minors: false")
+    found = problems_of(site)
+    assert [(p.field, p.line) for p in found] == [("image.consent", 17), ("image.minors", 18)], \
+        [p.format() for p in found]
+    assert all("gehört jetzt in den Block `people:`" in p.message and "consent: true" in p.hint for p in found)
 
 
 def test_image_path_leaving_the_folder(site):

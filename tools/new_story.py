@@ -118,7 +118,7 @@ PRACTICE_BLOCK = f"""
 #     - "{PLACEHOLDER}: Der erste Schritt"
 #     - "{PLACEHOLDER}: Der zweite Schritt"
 #   duration: "{PLACEHOLDER}: Wie lange hat es gedauert? Zum Beispiel: ein Schuljahr"
-#   cost: unbekannt               # oder eine Spanne in Euro: {{min: 500, max: 2000}}
+#   cost: {{unknown: true}}         # oder eine Spanne in Euro: {{min: 500, max: 2000}}
 #   lessons: "{PLACEHOLDER}: Was ging schief? Was würde die Stadt heute anders machen?"
 # Noch mehr, wenn du es sicher weißt (auch hier die Raute und das Leerzeichen löschen):
 #   funding: ["Name des Förderprogramms"]
@@ -183,18 +183,21 @@ sources:
 #   published  Veröffentlicht: Das stellt die Redaktion ein, nicht du.
 status: draft
 
-# Ein Titelbild? Lege die Datei in diesen Ordner. Lösche dann am Anfang der neun Zeilen von „image:“
-# bis „parental_consent:“ genau zwei Zeichen: die Raute # und das Leerzeichen dahinter.
+# Ein Titelbild? Lege die Datei in diesen Ordner. Lösche dann am Anfang der fünf Zeilen von „image:“
+# bis „license:“ genau zwei Zeichen: die Raute # und das Leerzeichen dahinter.
 # Nur Bilder, die du selbst gemacht hast oder benutzen darfst!
 # image:
 #   file: titelbild.jpg          # der Dateiname im Ordner
 #   alt: "{PLACEHOLDER}: Was ist auf dem Bild zu sehen? Ein Satz."
 #   credit: "{PLACEHOLDER}: Wer hat das Foto gemacht? Vorname und Initial genügen, etwa Mia K."
 #   license: "CC BY 4.0"         # die Lizenz; frag die Redaktion, wenn du unsicher bist
-#   people: false                # Sind Menschen zu erkennen? Dann: true
-#   consent: false               # Haben alle Erkennbaren zugestimmt? Nur dann: true
-#   minors: false                # Sind Kinder oder Jugendliche unter 18 zu erkennen? Dann: true
-#   parental_consent: false      # Haben ihre Eltern schriftlich zugestimmt? Nur dann: true
+# Sind auf dem Bild Menschen zu erkennen? Dann brauchst du ihre Einwilligung. Lösche auch bei den vier
+# Zeilen von „people:“ bis „parental_consent:“ die Raute und das Leerzeichen. Ist niemand zu erkennen,
+# bleiben sie so stehen.
+#   people:
+#     consent: false             # Haben alle Erkennbaren zugestimmt? Nur dann: true
+#     minors: false              # Sind Kinder oder Jugendliche unter 18 zu erkennen? Dann: true
+#     parental_consent: false    # Haben ihre Eltern schriftlich zugestimmt? Nur dann: true
 ---
 
 {PLACEHOLDER}: Hier beginnt deine Geschichte. Erzähle im ersten Absatz, was passiert ist,

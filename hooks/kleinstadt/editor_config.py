@@ -1,6 +1,6 @@
 """The web editor's configuration (Sveltia CMS, `/redaktion/`), generated from the project's own schema.
 
-Every front-matter key the content model accepts (story.STORY_KEYS, IMAGE_KEYS, sources.SOURCE_KEYS,
+Every front-matter key the content model accepts (story.STORY_KEYS, IMAGE_KEYS, PEOPLE_KEYS, sources.SOURCE_KEYS,
 town.TOWN_KEYS) gets a widget with a German label and hint; the selects are filled from towns/ and
 taxonomy.yml; lengths, counts and patterns repeat what `make check` refuses, so the form refuses it first.
 Nothing here is written by hand twice: `make cms-config` writes editor/config.yml from this module, and
@@ -17,10 +17,10 @@ import os
 import yaml
 
 from .fields import SLUG, URL
-from .practice import (CONTACT_KEYS, HOSPITATION_KEYS, PRACTICE_KEYS, SETTINGS, STEPS_MAX, SUITS_KEYS, SUMMARY_MAX,
+from .practice import (CONTACT_KEYS, COST_KEYS, HOSPITATION_KEYS, PRACTICE_KEYS, SETTINGS, STEPS_MAX, SUITS_KEYS, SUMMARY_MAX,
                        TEXT_MAX)
 from .sources import SOURCE_KEYS
-from .story import DESCRIPTION_MAX, IMAGE_KEYS, STORY_KEYS
+from .story import DESCRIPTION_MAX, IMAGE_KEYS, PEOPLE_KEYS, STORY_KEYS
 from .taxonomy import Taxonomy
 from .town import AGS_STATE, SUBDIVISION_LABELS, TOWN_KEYS
 
@@ -109,11 +109,27 @@ def sources_field(hint: str) -> dict:
             "hint": hint, "summary": "{{fields.title}}", "collapsed": "auto", "fields": source_fields()}
 
 
+def people_field() -> dict:
+    """`image.people`, an optional group: the form shows its consent switches only after the author adds
+    „Erkennbare Personen“, and an image without it stores no `people` key (kleinstadt/story.py). Sveltia CMS
+    0.221.1 has no conditional fields; an optional object is how it shows fields only when they apply."""
+    fields = [
+        _boolean("consent", "Alle Erkennbaren haben zugestimmt",
+                 "Nur einschalten, wenn jede Person, die man erkennt, der Veröffentlichung zugestimmt hat. "
+                 "Sonst nimm ein anderes Bild."),
+        _boolean("minors", "Kinder oder Jugendliche unter 18 sind zu erkennen",
+                 "Dann brauchst du auch die schriftliche Einwilligung ihrer Eltern."),
+        _boolean("parental_consent", "Die Eltern haben schriftlich zugestimmt",
+                 "Die Schule bewahrt die Einwilligung auf; hier steht nur, dass es sie gibt."),
+    ]
+    assert {field["name"] for field in fields} == PEOPLE_KEYS, "story.PEOPLE_KEYS changed: add its widget"
+    return {"name": "people", "label": "Erkennbare Personen", "widget": "object", "required": False,
+            "hint": "Nur hinzufügen, wenn auf dem Bild Menschen zu erkennen sind: Dann brauchst du ihre "
+                    "Einwilligung. Ist niemand zu erkennen, lass es weg.",
+            "fields": fields}
+
+
 def image_field() -> dict:
-    # Sveltia CMS 0.221.1 has no conditional fields, so the consent switches are always shown (their labels
-    # say when they apply) and `make check` refuses a missing consent. Its variable types (`types`/`typeKey`)
-    # cannot stand in: they store the type's name as a string, which the boolean `people` and IMAGE_KEYS
-    # refuse, and an existing image with `people: false` matches no type (README, "Web-Editor").
     fields = [
         {"name": "file", "label": "Bilddatei", "widget": "image", "choose_url": False,
          "accept": "image/jpeg,image/png,image/webp",
@@ -123,13 +139,7 @@ def image_field() -> dict:
               "Nicht der Dateiname."),
         _text("credit", "Foto von", "Wer hat das Foto gemacht? Vorname und Initial genügen, etwa Mia K."),
         _text("license", "Lizenz", "Zum Beispiel CC BY 4.0. Frag die Redaktion, wenn du unsicher bist."),
-        _boolean("people", "Sind Menschen zu erkennen?", "Dann brauchst du ihre Einwilligung."),
-        _boolean("consent", "Alle Erkennbaren haben zugestimmt",
-                 "Nur einschalten, wenn alle erkennbaren Menschen der Veröffentlichung zugestimmt haben."),
-        _boolean("minors", "Sind Kinder oder Jugendliche unter 18 zu erkennen?",
-                 "Dann brauchst du die schriftliche Einwilligung der Eltern."),
-        _boolean("parental_consent", "Die Eltern haben schriftlich zugestimmt",
-                 "Die Schule bewahrt die Einwilligung auf; hier steht nur, dass es sie gibt."),
+        people_field(),
     ]
     assert {field["name"] for field in fields} == IMAGE_KEYS, "story.IMAGE_KEYS changed: add its widget"
     return {"name": "image", "label": "Titelbild", "widget": "object", "required": False, "collapsed": "auto",
@@ -142,6 +152,19 @@ def _range(name: str, label: str, hint: str, unit: str, maximum: int) -> dict:
                 required=False),
         _number("max", f"bis ({unit})", "Freiwillig: die obere Grenze.", integer=True, minimum=0, maximum=maximum,
                 required=False)]}
+
+
+def cost_field() -> dict:
+    """`practice.cost`: a span in euros or „unbekannt“, both as one group (kleinstadt/practice.py, COST_KEYS),
+    so the form can say either. Once the group is added the switch stores `unknown: false` beside a span,
+    which `make check` reads as the span."""
+    field = _range("cost", "Kosten", "Freiwillig: die Spanne in Euro, oder „Kosten unbekannt“, wenn niemand sie "
+                   "nennen kann.", "Euro", 1_000_000_000)
+    field["fields"].insert(0, _boolean("unknown", "Kosten unbekannt",
+                                       "Dann steht auf der Seite „Kosten: unbekannt“, und „von“ und „bis“ bleiben "
+                                       "leer."))
+    assert {sub["name"] for sub in field["fields"]} == COST_KEYS, "practice.COST_KEYS changed: add its widget"
+    return field
 
 
 def contact_field(hint: str) -> dict:
@@ -157,8 +180,7 @@ def contact_field(hint: str) -> dict:
 
 
 def practice_field() -> dict:
-    """„Zum Nachmachen“ (kleinstadt/practice.py). A cost written as `unbekannt` in Git has no widget: the
-    editor offers the span in euros, and leaving it empty says nothing about the cost."""
+    """„Zum Nachmachen“ (kleinstadt/practice.py)."""
     suits = [
         _range("population", "Einwohnerzahl", "Für Orte mit wie vielen Einwohner:innen es passt.", "Einwohner",
                10_000_000),
@@ -172,8 +194,7 @@ def practice_field() -> dict:
         {"name": "steps", "label": "Schritte", "label_singular": "Schritt", "widget": "list", "required": False,
          "max": STEPS_MAX, "hint": "Freiwillig: die Schritte in ihrer Reihenfolge, einer je Zeile."},
         _text("duration", "Dauer", "Freiwillig: wie lange es dauerte, etwa: ein Wochenende.", required=False),
-        _range("cost", "Kosten", "Freiwillig: die Spanne in Euro. Leer lassen, wenn die Quelle nichts sagt.", "Euro",
-               1_000_000_000),
+        cost_field(),
         {"name": "funding", "label": "Förderprogramme", "label_singular": "Förderprogramm", "widget": "list",
          "required": False, "hint": "Freiwillig: die Programme mit Namen, etwa LEADER."},
         {"name": "partners", "label": "Partner", "label_singular": "Partner", "widget": "list", "required": False,
@@ -209,6 +230,9 @@ def story_fields(taxonomy: Taxonomy, towns: dict[str, str]) -> list[dict]:
               widget="text", maxlength=DESCRIPTION_MAX),
         dict(DATE, name="date", label="Datum", default="{{now}}",
              hint="Der Tag, an dem die Geschichte angelegt wurde. Er steht auch im Ordnernamen: bitte nicht ändern."),
+        dict(DATE, name="updated", label="Aktualisiert am", required=False,
+             hint="Freiwillig: wann du die Geschichte später noch einmal geändert hast. Er steht dann unter der "
+                  "Überschrift."),
         _select("towns", "Orte", "Der Ort, um den es geht. Der erste bestimmt den Ordner der Geschichte.",
                 sorted(towns.items(), key=lambda item: item[1]), minimum=1),
         _select("pillars", "Pfeiler", "Ein oder zwei der fünf Pfeiler aus der Studie, zu denen die Geschichte passt.",

@@ -10,7 +10,7 @@ one-sentence summary, and a field left out is never shown or guessed.
       summary: Was wurde gemacht, in einem Satz.
       steps: [Erster Schritt, Zweiter Schritt]
       duration: ein Wochenende
-      cost: unbekannt                     # oder {min: 500, max: 2000} (Euro)
+      cost: {unknown: true}               # oder eine Spanne in Euro: {min: 500, max: 2000}
       funding: [LEADER]
       partners: [Schulsozialarbeit, Jugendliche der Stadt]
       lessons: Was schiefging oder was die Stadt heute anders machen würde.
@@ -43,7 +43,13 @@ SUITS_KEYS = {"population", "setting", "subdivisions"}
 CONTACT_KEYS = {"name", "url"}
 HOSPITATION_KEYS = {"contact", "note"}
 RANGE_KEYS = {"min", "max"}
-UNKNOWN = "unbekannt"
+# `cost` is a group in every case: a span in euros ({min, max}) or {unknown: true}. A group is what the web
+# editor can show and store (Sveltia CMS has no field that is either a text or a group), so Git and the form
+# write the same. The form stores `unknown: false` beside a span once the group is added; that means the same.
+COST_KEYS = RANGE_KEYS | {"unknown"}
+UNKNOWN = "unbekannt"  # the old text form, refused with the group as hint
+COST_HINT = "Schreibe eine Spanne in Euro, etwa `cost: {min: 500, max: 2000}`, oder `cost: {unknown: true}`, wenn " \
+            "deine Quellen nichts über die Kosten sagen."
 # What `setting` may say, and how the page says it.
 SETTINGS = {"ländlich": "ländlich geprägt", "städtisch": "städtisch geprägt", "beides": "ländlich wie städtisch"}
 SUMMARY_MAX = 250
@@ -213,23 +219,55 @@ def _texts(check: FieldChecker, data: dict, key: str, prefix: str, max_length: i
     return tuple(result)
 
 
-def _range(check: FieldChecker, data: dict, key: str, prefix: str, maximum: int, what: str) -> Range | None:
+def _range(check: FieldChecker, data: dict, key: str, prefix: str, maximum: int, what: str,
+           allowed=RANGE_KEYS, empty_hint: str = "") -> Range | None:
     block = check.mapping(data, key, prefix, required=False)
     if block is None:
         return None
     name = prefix + key
-    check.unknown_keys(block, RANGE_KEYS, name + ".")
+    check.unknown_keys(block, allowed, name + ".")
     low = check.number(block, "min", name + ".", required=False, integer=True, minimum=0, maximum=maximum)
     high = check.number(block, "max", name + ".", required=False, integer=True, minimum=0, maximum=maximum)
     if low is None and high is None:
         if not block:
             check.error(name, f"Hier fehlt {what}: `min:`, `max:` oder beides.",
-                        f"Zum Beispiel `{key}: {{min: 500, max: 2000}}`; weißt du es nicht, lass die Zeile weg.")
+                        empty_hint or f"Zum Beispiel `{key}: {{min: 500, max: 2000}}`; weißt du es nicht, lass die "
+                                      "Zeile weg.")
         return None
     if low is not None and high is not None and low > high:
         check.error(name, f"Der kleinste Wert ({low}) ist größer als der größte ({high}).", "Tausche die beiden.")
         return None
     return Range(low, high)
+
+
+def _cost(check: FieldChecker, block: dict, prefix: str) -> tuple[Range | None, bool]:
+    """`cost`: (the span, whether it is unknown); (None, False) when absent or wrong (reported)."""
+    name = prefix + "cost"
+    value = block.get("cost")
+    if value is None:
+        return None, False
+    if isinstance(value, str):
+        if value.strip().casefold() == UNKNOWN:
+            check.error(name, "`cost: unbekannt` wird jetzt als Gruppe geschrieben: `cost: {unknown: true}`.",
+                        "So kann es auch der Web-Editor speichern. " + COST_HINT)
+        else:
+            check.error(name, f"„{value}“ ist keine Angabe der Kosten.", COST_HINT)
+        return None, False
+    if not isinstance(value, dict):
+        check.mapping(block, "cost", prefix, required=False)  # reports what is expected
+        return None, False
+    unknown = check.boolean(value, "unknown", name + ".")
+    span = {key: item for key, item in value.items() if key != "unknown"}
+    if unknown is None and value.get("unknown") is not None:  # not yes or no: reported, nothing more to say
+        return None, False
+    if unknown:
+        if any(span.get(key) is not None for key in RANGE_KEYS):
+            check.error(name, "Hier stehen zugleich „unbekannt“ und eine Spanne der Kosten.",
+                        "Entweder `unknown: true` oder `min:`/`max:`: Lösche, was nicht stimmt.")
+        check.unknown_keys(span, COST_KEYS, name + ".")
+        return None, not any(span.get(key) is not None for key in RANGE_KEYS)
+    return _range(check, {"cost": span}, "cost", prefix, 1_000_000_000, "die Spanne der Kosten in Euro",
+                  allowed=COST_KEYS, empty_hint=COST_HINT), False
 
 
 def check_contact(check: FieldChecker, data: dict, prefix: str, required: bool = False) -> Contact | None:
@@ -275,16 +313,7 @@ def check_practice(check: FieldChecker, data: dict) -> Practice | None:
                    "Sag in einem Satz, was gemacht wurde; Einzelheiten gehören in `steps:` oder in die Geschichte.")
     steps = _texts(check, block, "steps", prefix, STEP_MAX, STEPS_MAX)
     duration = _text(check, block, "duration", prefix, 120)
-    cost, cost_unknown = None, False
-    if block.get("cost") is not None:
-        if isinstance(block["cost"], str):
-            if block["cost"].strip().casefold() == UNKNOWN:
-                cost_unknown = True
-            else:
-                check.error(prefix + "cost", f"„{block['cost']}“ ist keine Angabe der Kosten.",
-                            "Schreibe `cost: unbekannt` oder eine Spanne in Euro: `cost: {min: 500, max: 2000}`.")
-        else:
-            cost = _range(check, block, "cost", prefix, 1_000_000_000, "die Spanne der Kosten in Euro")
+    cost, cost_unknown = _cost(check, block, prefix)
     funding = _texts(check, block, "funding", prefix, 200)
     partners = _texts(check, block, "partners", prefix, 200)
     lessons = _text(check, block, "lessons", prefix, TEXT_MAX)

@@ -21,9 +21,12 @@ from .text import word_count
 STATUSES = ("draft", "review", "published")
 # Marks what the author still has to write in a new story (tools/new_story.py); refused from `review` on.
 PLACEHOLDER = "HIER AUSFÜLLEN"
-STORY_KEYS = {"title", "description", "date", "towns", "pillars", "themes", "challenges", "authors", "image",
-              "sources", "status", "embargo", "slug", "practice"}
-IMAGE_KEYS = {"file", "alt", "credit", "license", "people", "consent", "minors", "parental_consent"}
+STORY_KEYS = {"title", "description", "date", "updated", "towns", "pillars", "themes", "challenges", "authors",
+              "image", "sources", "status", "embargo", "slug", "practice"}
+IMAGE_KEYS = {"file", "alt", "credit", "license", "people"}
+# `image.people` is there only when people can be recognised on the image: a block, never a yes/no.
+PEOPLE_KEYS = {"consent", "minors", "parental_consent"}
+PEOPLE_EXAMPLE = "people:\n    consent: true\n    minors: false"
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp"}
 FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 WORDS_PER_MINUTE = 200
@@ -228,17 +231,23 @@ def load_story(path: str, stories_root: str, taxonomy: Taxonomy, town_slugs, pro
 
 
 def _dates(check: FieldChecker, data: dict) -> tuple[dt.date | None, dt.date | None]:
-    """`date: 2026-03-14`, or Material's form `date: {created: ..., updated: ...}`."""
+    """`date: 2026-03-14` and, when the story was changed later, `updated: 2026-04-02`.
+
+    Material's form `date: {created: ..., updated: ...}` is refused, with the two lines as hint: the web editor
+    cannot show a date that is a group, and saving such a story there would set its date to the day of saving.
+    One form that Git and the editor both write keeps the dates safe."""
     value = data.get("date")
     if isinstance(value, dict):
-        check.unknown_keys(value, {"created", "updated"}, "date.")
-        created = check.date(value, "created", "date.")
-        updated = check.date(value, "updated", "date.", required=False)
-    else:
-        created, updated = check.date(data, "date"), None
+        created, updated = value.get("created", "JJJJ-MM-TT"), value.get("updated")
+        check.error("date", "Das Datum steht hier als Gruppe (`created:`/`updated:`); diese Form gibt es nicht mehr.",
+                    f"Schreib `date: {created}`" + (f" und in eine eigene Zeile `updated: {updated}`" if updated
+                                                     else "") + ". So kann es auch der Web-Editor speichern.")
+        return None, None
+    created = check.date(data, "date")
+    updated = check.date(data, "updated", required=False)
     if created and updated and updated < created:
-        check.error("date.updated", "Die Aktualisierung liegt vor dem Erscheinungsdatum.",
-                    "Das Datum bei `updated` muss am oder nach `created` liegen.")
+        check.error("updated", "Die Aktualisierung liegt vor dem Erscheinungsdatum.",
+                    "Das Datum bei `updated` muss am oder nach `date` liegen.")
     return created, updated
 
 
@@ -247,21 +256,16 @@ def _image(check: FieldChecker, data: dict, folder: str) -> StoryImage | None:
     if block is None:
         return None
     prefix = "image."
-    check.unknown_keys(block, IMAGE_KEYS, prefix)
+    for key in sorted(PEOPLE_KEYS & set(block)):  # the form before `people:` became a block
+        check.error(prefix + key, f"`{key}:` gehört jetzt in den Block `people:` unter `image:`.",
+                    "Sind Menschen zu erkennen, schreib sie eingerückt darunter, etwa:\n  " + PEOPLE_EXAMPLE
+                    + "\nIst niemand zu erkennen, lass `people:` und diese Zeilen weg.")
+    check.unknown_keys({key: value for key, value in block.items() if key not in PEOPLE_KEYS}, IMAGE_KEYS, prefix)
     file = check.text(block, "file", prefix, hint="Gib den Dateinamen des Bildes im Ordner der Geschichte an.")
     alt = check.plain_text(block, "alt", prefix, hint="Beschreibe in einem Satz, was auf dem Bild zu sehen ist.")
     credit = check.plain_text(block, "credit", prefix, hint="Nenne, wer das Bild gemacht hat (Vorname und Initial genügt).")
     license_ = check.plain_text(block, "license", prefix, hint="Nenne die Lizenz, zum Beispiel „CC BY 4.0“.")
-    people = check.boolean(block, "people", prefix) or False
-    consent = check.boolean(block, "consent", prefix)
-    minors = check.boolean(block, "minors", prefix) or False
-    parental = check.boolean(block, "parental_consent", prefix)
-    if people and consent is not True:
-        check.error("image.consent", "Auf dem Bild sind Personen erkennbar, aber ihre Einwilligung ist nicht vermerkt.",
-                    "Hole die Einwilligung ein und schreibe `consent: true`, sonst nimm ein anderes Bild.")
-    if minors and parental is not True:
-        check.error("image.parental_consent", "Auf dem Bild sind Minderjährige, aber die Einwilligung der Eltern fehlt.",
-                    "Die Schule bewahrt die Einwilligung auf; hier steht nur `parental_consent: true`.")
+    people, consent, minors, parental = _people(check, block)
     if alt and file and _looks_like_file_name(alt, file):
         check.error("image.alt", f"„{alt}“ ist kein Alternativtext, sondern ein Dateiname.",
                     "Beschreibe, was auf dem Bild zu sehen ist, für Menschen, die es nicht sehen können.")
@@ -286,6 +290,45 @@ def _image(check: FieldChecker, data: dict, folder: str) -> StoryImage | None:
     if not (alt and credit and license_):
         return None
     return StoryImage(file, path, alt, credit, license_, people, consent, minors, parental)
+
+
+def _people(check: FieldChecker, image: dict) -> tuple[bool, bool | None, bool, bool | None]:
+    """`image.people`: (people, consent, minors, parental_consent). There is one way to say "nobody can be
+    recognised": no `people:` at all. The yes/no form `people: true/false` of earlier versions is refused, also
+    `false`: accepting it would leave two spellings of "nobody", and `people: true` needs the block anyway. The
+    web editor writes the block only after „Erkennbare Personen“ is added, so it never writes a yes/no."""
+    key = "image.people"
+    if "people" not in image:
+        return False, None, False, None
+    value = image["people"]
+    if value is None:  # `people:` with nothing below: someone is to be seen, but nothing is said about consent
+        check.error(key, "Unter `people:` steht nicht, ob die Erkennbaren zugestimmt haben.",
+                    "Schreib darunter eingerückt, etwa:\n  " + PEOPLE_EXAMPLE + "\nIst niemand zu erkennen, "
+                    "lösche die Zeile `people:`.")
+        return True, None, False, None
+    if isinstance(value, bool):
+        check.error(key, f"`people: {'true' if value else 'false'}` gibt es nicht mehr: Erkennbare Personen stehen "
+                         "jetzt in einem eigenen Block.",
+                    "Ist niemand zu erkennen, lösche die Zeile. Sind Menschen zu erkennen, schreib darunter "
+                    "eingerückt, ob sie zugestimmt haben, etwa:\n  " + PEOPLE_EXAMPLE)
+        return False, None, False, None
+    block = check.mapping(image, "people", "image.", required=False)
+    if block is None:
+        return False, None, False, None
+    check.unknown_keys(block, PEOPLE_KEYS, key + ".")
+    consent = check.boolean(block, "consent", key + ".")
+    minors = check.boolean(block, "minors", key + ".") or False
+    parental = check.boolean(block, "parental_consent", key + ".")
+    if consent is not True and not (consent is None and block.get("consent") is not None):  # else reported
+        check.error(key + ".consent", "Auf dem Bild sind Personen erkennbar, aber ihre Einwilligung ist nicht vermerkt.",
+                    "Hole die Einwilligung aller Erkennbaren ein und schreib unter `people:` die Zeile "
+                    "`consent: true`; sonst nimm ein Bild, auf dem niemand zu erkennen ist.")
+    if minors and parental is not True:
+        check.error(key + ".parental_consent", "Auf dem Bild sind Minderjährige erkennbar, aber die Einwilligung "
+                                               "der Eltern fehlt.",
+                    "Die Eltern stimmen schriftlich zu, die Schule bewahrt das auf; unter `people:` steht nur "
+                    "`parental_consent: true`.")
+    return True, consent, minors, parental
 
 
 def _looks_like_file_name(alt: str, file: str) -> bool:
