@@ -11,6 +11,7 @@ the workers before any step reads the HTML.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -23,6 +24,7 @@ from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.hooks.kleinstadt")
 MIN_PAGES = int(os.environ.get("KSG_PARALLEL_MIN", "300"))
+LATE_NICE = 10  # the pages built beside Pagefind yield the processor to it (see start_late)
 
 
 class _Collect(logging.Handler):
@@ -34,7 +36,7 @@ class _Collect(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-class _HideExclusionNotes(logging.Filter):
+class HideExclusionNotes(logging.Filter):
     """Hide MkDocs' note that a page links to a story page the parent left to the workers."""
 
     def __init__(self, uris: set[str]):
@@ -62,22 +64,43 @@ class RenderPool:
         workers = self.workers()
         if workers < 2 or len(story_files) < MIN_PAGES or not hasattr(os, "fork"):
             return False
+        # The workers share the parent's memory until they write to it, and the garbage collector writes to
+        # every object it visits: frozen objects are never visited, so a worker copies only what it changes.
+        gc.freeze()
         for index in range(workers):
-            share = story_files[index::workers]
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the worker
-                os.close(read_end)
-                result = self._work(share, config, files, nav)
-                with os.fdopen(write_end, "wb") as out:
-                    pickle.dump(result, out)
-                os._exit(0)
-            os.close(write_end)
-            self.children.append((pid, read_end))
+            self._fork(story_files[index::workers], config, files, nav)
         for file in story_files:  # the workers build these pages; the parent skips them from now on
             file.inclusion = InclusionLevel.EXCLUDED
-        logging.getLogger("mkdocs.structure.pages").addFilter(_HideExclusionNotes({f.src_uri for f in story_files}))
+        logging.getLogger("mkdocs.structure.pages").addFilter(HideExclusionNotes({f.src_uri for f in story_files}))
         return True
+
+    def start_late(self, page_files: list, config, files, nav) -> None:
+        """Build pages in one worker at a lower priority, beside Pagefind (late_pages.py): the index is what
+        the build waits for, so it gets the processor first. Without fork, the pages are built right here."""
+        if not page_files:
+            return
+        if not hasattr(os, "fork"):
+            errors = []
+            self._merge(self._work(page_files, config, files, nav), errors)
+            if errors:
+                raise PluginError("Fehler beim Bauen der Seiten:\n" + "\n".join(errors))
+            return
+        gc.freeze()
+        self._fork(page_files, config, files, nav, nice=LATE_NICE)
+
+    def _fork(self, share: list, config, files, nav, nice: int = 0) -> None:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            os.close(read_end)
+            if nice:
+                os.nice(nice)
+            result = self._work(share, config, files, nav)
+            with os.fdopen(write_end, "wb") as out:
+                pickle.dump(result, out)
+            os._exit(0)
+        os.close(write_end)
+        self.children.append((pid, read_end))
 
     def _work(self, share: list, config, files, nav) -> dict:
         collect = _Collect()
@@ -90,9 +113,11 @@ class RenderPool:
                 if file.page is None:
                     Page(None, file, config)
                 _populate_page(file.page, config, files)
+            level = config.validation.links.anchors
             for file in share:
                 _build_page(file.page, config, doc_files, nav, env)
-                file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+                file.page.validate_anchor_links(files=files, log_level=level)
+            _validate_links_into(set(share), files, level)
             return {"warnings": collect.records, "collected": self.collected}
         except BaseException:  # reported by the parent, which fails the build
             return {"warnings": collect.records, "error": traceback.format_exc(), "collected": {}}
@@ -107,21 +132,43 @@ class RenderPool:
             if not data:
                 errors.append(f"Ein Arbeitsprozess ist abgestürzt (Status {status}).")
                 continue
-            result = pickle.loads(data)
-            for name, level, message in result["warnings"]:
-                logging.getLogger(name).log(level, message)
-            for key, value in result["collected"].items():
-                if isinstance(value, dict):
-                    self.collected.setdefault(key, {}).update(value)
-                elif isinstance(value, list):
-                    self.collected.setdefault(key, []).extend(value)
-                else:
-                    self.collected[key] = value
-            if "error" in result:
-                errors.append(result["error"])
+            self._merge(pickle.loads(data), errors)
         self.children = []
+        gc.unfreeze()
         if errors:
-            raise PluginError("Fehler beim Bauen der Geschichten:\n" + "\n".join(errors))
+            raise PluginError("Fehler beim Bauen der Seiten:\n" + "\n".join(errors))
+
+    def _merge(self, result: dict, errors: list) -> None:
+        """Re-log a worker's warnings and take what its hooks collected."""
+        for name, level, message in result["warnings"]:
+            logging.getLogger(name).log(level, message)
+        for key, value in result["collected"].items():
+            if isinstance(value, dict):
+                self.collected.setdefault(key, {}).update(value)
+            elif isinstance(value, list):
+                self.collected.setdefault(key, []).extend(value)
+            else:
+                self.collected[key] = value
+        if "error" in result:
+            errors.append(result["error"])
+
+
+def _validate_links_into(share: set, files, level: int) -> None:
+    """Check links with an anchor from pages built elsewhere (already read in this process) to the pages
+    of `share`: MkDocs checked them while these pages were not built yet, and skipped them."""
+    for file in files.documentation_pages():
+        page = file.page
+        if file in share or page is None or not page.links_to_anchors:
+            continue
+        links = page.links_to_anchors
+        into = {target: found for target, found in links.items() if target in share}
+        if not into:
+            continue
+        page.links_to_anchors = into
+        try:
+            page.validate_anchor_links(files=files, log_level=level)
+        finally:
+            page.links_to_anchors = links
 
 
 pool = RenderPool()
