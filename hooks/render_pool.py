@@ -1,4 +1,4 @@
-"""Build story pages in forked worker processes.
+"""Build pages in forked worker processes: the story pages, and later the listing pages Pagefind does not read.
 
 MkDocs renders Markdown and templates page by page on one core; at 10,000 stories that is most of the
 build. After the navigation exists (on_nav), the parent forks workers that each read, render and write a
@@ -6,7 +6,8 @@ share of the story pages, while the parent builds everything else. The parent ma
 excluded, so it neither reads nor renders them again: links to them still resolve (MkDocs only notes the
 exclusion, and that note is hidden here), and kleinstadt/sitemap.py lists the stories itself. Warnings of
 the workers are logged again in the parent, so `strict` still fails the build; on_post_build waits for
-the workers before any step reads the HTML.
+the workers before Pagefind reads the HTML. Then one more worker builds the pages late_pages.py held back,
+beside Pagefind (start_late), and on_post_build waits for it too.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.hooks.kleinstadt")
 MIN_PAGES = int(os.environ.get("KSG_PARALLEL_MIN", "300"))
-LATE_NICE = 10  # the pages built beside Pagefind yield the processor to it (see start_late)
+LATE_NICE = 5  # the pages built beside Pagefind yield to it, yet not so far that other load starves them
 
 
 class _Collect(logging.Handler):
@@ -76,14 +77,11 @@ class RenderPool:
 
     def start_late(self, page_files: list, config, files, nav) -> None:
         """Build pages in one worker at a lower priority, beside Pagefind (late_pages.py): the index is what
-        the build waits for, so it gets the processor first. Without fork, the pages are built right here."""
+        the build waits for, so it gets the processor first. With one core (or no fork) they are built here."""
         if not page_files:
             return
-        if not hasattr(os, "fork"):
-            errors = []
-            self._merge(self._work(page_files, config, files, nav), errors)
-            if errors:
-                raise PluginError("Fehler beim Bauen der Seiten:\n" + "\n".join(errors))
+        if self.workers() < 2 or not hasattr(os, "fork"):
+            self._build(page_files, config, files, nav)
             return
         gc.freeze()
         self._fork(page_files, config, files, nav, nice=LATE_NICE)
@@ -106,21 +104,26 @@ class RenderPool:
         collect = _Collect()
         logging.getLogger("mkdocs").addHandler(collect)
         try:
-            env = config.theme.get_env()
-            env = config.plugins.on_env(env, config=config, files=files)
-            doc_files = files.documentation_pages()
-            for file in share:
-                if file.page is None:
-                    Page(None, file, config)
-                _populate_page(file.page, config, files)
-            level = config.validation.links.anchors
-            for file in share:
-                _build_page(file.page, config, doc_files, nav, env)
-                file.page.validate_anchor_links(files=files, log_level=level)
-            _validate_links_into(set(share), files, level)
+            self._build(share, config, files, nav)
             return {"warnings": collect.records, "collected": self.collected}
         except BaseException:  # reported by the parent, which fails the build
             return {"warnings": collect.records, "error": traceback.format_exc(), "collected": {}}
+
+    @staticmethod
+    def _build(share: list, config, files, nav) -> None:
+        """Read, render and write the pages of `share` as MkDocs' own loop would, and check their links."""
+        env = config.theme.get_env()
+        env = config.plugins.on_env(env, config=config, files=files)
+        doc_files = files.documentation_pages()
+        for file in share:
+            if file.page is None:
+                Page(None, file, config)
+            _populate_page(file.page, config, files)
+        level = config.validation.links.anchors
+        for file in share:
+            _build_page(file.page, config, doc_files, nav, env)
+            file.page.validate_anchor_links(files=files, log_level=level)
+        _validate_links_into(set(share), files, level)
 
     def finish(self) -> None:
         """Wait for every worker; re-log their warnings; fail the build if one of them failed."""
