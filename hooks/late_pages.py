@@ -4,7 +4,7 @@ At 10,000 stories the parent process renders about 4,000 pages of listings (the 
 pillar, region, theme and challenge, and of all stories). Pagefind reads none of them (kleinstadt/search.py,
 PAGES), yet MkDocs writes them before on_post_build, where Pagefind starts. So on_nav takes them out of
 MkDocs' own loop (excluded, as render_pool.py does with the story pages), and on_post_build hands them to a
-worker that builds them while Pagefind indexes (render_pool.start_late). Before that they count as pages of
+worker once Pagefind has read its pages and builds the index on one core (render_pool.start_late). Before that they count as pages of
 the site again, and MkDocs' sitemap.xml, built without them, is built anew, so that it lists them as before;
 the pages are byte for byte the same as when MkDocs' loop builds them.
 """

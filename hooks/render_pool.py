@@ -25,7 +25,6 @@ from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.hooks.kleinstadt")
 MIN_PAGES = int(os.environ.get("KSG_PARALLEL_MIN", "300"))
-LATE_NICE = 5  # the pages built beside Pagefind yield to it, yet not so far that other load starves them
 
 
 class _Collect(logging.Handler):
@@ -76,23 +75,21 @@ class RenderPool:
         return True
 
     def start_late(self, page_files: list, config, files, nav) -> None:
-        """Build pages in one worker at a lower priority, beside Pagefind (late_pages.py): the index is what
-        the build waits for, so it gets the processor first. With one core (or no fork) they are built here."""
+        """Build pages in one more worker, beside Pagefind building its index (late_pages.py). With one core
+        (or no fork) they are built here."""
         if not page_files:
             return
         if self.workers() < 2 or not hasattr(os, "fork"):
             self._build(page_files, config, files, nav)
             return
         gc.freeze()
-        self._fork(page_files, config, files, nav, nice=LATE_NICE)
+        self._fork(page_files, config, files, nav)
 
-    def _fork(self, share: list, config, files, nav, nice: int = 0) -> None:
+    def _fork(self, share: list, config, files, nav) -> None:
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker
             os.close(read_end)
-            if nice:
-                os.nice(nice)
             result = self._work(share, config, files, nav)
             with os.fdopen(write_end, "wb") as out:
                 pickle.dump(result, out)

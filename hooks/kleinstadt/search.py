@@ -44,6 +44,8 @@ ROOT = "[data-pagefind-body]"
 # chunks. The setting is Pagefind's own, though marked unstable: Pagefind is pinned in requirements.txt,
 # and tests/test_search_index.py checks that it still takes effect.
 CHUNK_SIZE = "10000"
+# What Pagefind prints when it has read the pages and starts building the index (Pagefind 1.5).
+BUILDING = b"[Building search indexes]"
 
 
 def reads(path: str) -> bool:
@@ -130,6 +132,17 @@ class RunningIndex:
             self.process = _start_pagefind(self.site_dir, self.output)
         except SearchIndexError as error:
             self.error = error
+
+    def wait_until_building(self, poll: float = 0.05) -> None:
+        """Return once Pagefind has read every page and builds the index, the part of its work that runs on one
+        core (or once it has stopped): other work then takes the other core without slowing its reading."""
+        if self.process is None:
+            return
+        descriptor = self.process.messages.fileno()
+        while self.process.poll() is None:
+            if BUILDING in os.pread(descriptor, 1 << 16, 0):  # its messages so far; the file offset stays
+                return
+            time.sleep(poll)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
