@@ -25,11 +25,12 @@ from kleinstadt.dates import german_date
 from kleinstadt import editor_page, feeds, opendata, praxisblatt, sitemap
 from kleinstadt.linked_data import LinkedData
 from kleinstadt.redirects import REDIRECT_PAGE, redirect_maps
-from kleinstadt.search import build_search_index
+from kleinstadt import search
 from kleinstadt import compact, escaping, security, story_markdown
 from kleinstadt.map import Maps
 from kleinstadt.media import Media, MediaError, is_image
 from kleinstadt.views import Listing, ListingPage, Views, build_views
+from late_pages import late_pages
 from render_pool import pool
 
 log = logging.getLogger("mkdocs.hooks.kleinstadt")
@@ -56,6 +57,9 @@ class _State:
     scripts = None  # security.TemplateScripts: the inline scripts the theme writes
     template_scripts: dict = {}  # template name -> the hashes of its theme scripts (404.html, ...)
     site_url: str | None = None
+    files = None  # MkDocs' files, navigation and Jinja environment, for the pages built after Pagefind started
+    nav = None
+    env = None
     defer_search: bool = False  # `make serve` (tools/serve.py) builds the search index in the background
 
 
@@ -208,6 +212,7 @@ def on_env(env, config, files):
     env.globals["ksg_images"] = state.media  # <picture> and social cards: kleinstadt/media.py
     env.globals["ksg_feeds"] = feeds.FeedLinks(state.views)  # feed autodiscovery: kleinstadt/feeds.py
     env.globals["ksg_linked_data"] = LinkedData(state.views.content, config, getattr(state, "media", None))  # JSON-LD
+    state.env = env
     return env
 
 
@@ -303,15 +308,21 @@ def on_post_template(output, template_name, config):
 
 
 def on_nav(nav, config, files):
-    # Story pages are built by worker processes on all cores (render_pool.py); not in `serve`.
+    # Story pages are built by worker processes on all cores (render_pool.py), listing pages that Pagefind
+    # does not read after it has started (late_pages.py); not in `serve`, which builds pages its own way.
+    state.files, state.nav = files, nav
     if state.command != "serve":
         stories = [file for file in files.documentation_pages() if state.pages.get(file.src_uri, ("",))[0] == "story"]
         pool.start(stories, config, files, nav)
+        in_nav = {page.file.src_uri for page in nav.pages}
+        late_pages.defer([file for file in files.documentation_pages()
+                          if state.pages.get(file.src_uri, ("",))[0] == "listing" and file.src_uri not in in_nav
+                          and not search.reads(file.dest_uri)])
     return nav
 
 
 def on_post_build(config):
-    """Steps that work on the written HTML (search index, feeds, open data, ...) run here, in order."""
+    """Steps after MkDocs' pages run here, in order (feeds, open data, ...); the search index beside them."""
     timings = {}
 
     def step(name, function, *args):
@@ -325,16 +336,32 @@ def on_post_build(config):
     views = state.views
     # Each feature adds one line below and keeps its logic in a module of its own.
     log.info(step("Bilder", state.media.write, site_dir))  # hard links to .cache/images; logs both counts: kleinstadt/media.py
-    if not state.defer_search:
-        step("Suche", build_search_index, site_dir, log)  # Pagefind: kleinstadt/search.py
-    publisher = config.site_author or config.site_name
-    step("Feeds", feeds.write_feeds, site_dir, views, config.site_url, pool.collected.get("story_html", {}), publisher,
-         getattr(state, "media", None))  # kleinstadt/feeds.py; media: the photo variants, if made
-    log.info(step("Praxisblätter", praxisblatt.write_sheets, site_dir, views, config.site_url))  # kleinstadt/praxisblatt.py
-    step("Offene Daten", opendata.write_open_data, site_dir, views, config.site_url, publisher)  # kleinstadt/opendata.py
-    step("Sitemap", sitemap.write_sitemap_and_robots, site_dir, views, config.site_url)  # kleinstadt/sitemap.py
-    # After search, feeds and sitemap, so that none of them lists it: kleinstadt/editor_page.py
-    step("Redaktion", editor_page.write_editor, site_dir, views.content.root, os.path.dirname(os.path.dirname(__file__)))
+    # Pagefind (kleinstadt/search.py) starts now that every page it reads is written, and indexes while
+    # the steps below write the rest of the site; the build waits for it at the end.
+    running = None if state.defer_search else search.start_search_index(site_dir, log)
+    try:
+        late = late_pages.release(config, state.files, state.nav, state.env)  # late_pages.py
+        publisher = config.site_author or config.site_name
+        step("Feeds", feeds.write_feeds, site_dir, views, config.site_url, pool.collected.get("story_html", {}), publisher,
+             getattr(state, "media", None))  # kleinstadt/feeds.py; media: the photo variants, if made
+        log.info(step("Praxisblätter", praxisblatt.write_sheets, site_dir, views, config.site_url))  # kleinstadt/praxisblatt.py
+        step("Offene Daten", opendata.write_open_data, site_dir, views, config.site_url, publisher)  # kleinstadt/opendata.py
+        step("Sitemap", sitemap.write_sitemap_and_robots, site_dir, views, config.site_url)  # kleinstadt/sitemap.py
+        # After feeds and sitemap, so that neither lists it (nor does Pagefind, which reads only PAGES): kleinstadt/editor_page.py
+        step("Redaktion", editor_page.write_editor, site_dir, views.content.root, os.path.dirname(os.path.dirname(__file__)))
+        # The held-back listing pages start when Pagefind builds its index on one core: right beside its
+        # reading (on both cores) they slowed Pagefind by 4-7 s, even at a lower priority.
+        if running is not None:
+            step("Warten auf Pagefinds Lesen", running.wait_until_building)
+        step("Übersichtsseiten", pool.start_late, late, config, state.files, state.nav)
+        step("Warten auf Übersichtsseiten", pool.finish)
+        if running is not None:
+            index = step("Warten auf Suche", running.wait)
+            timings["Suche"] = index.seconds if index else 0.0  # Pagefind's own time, most of it beside the steps above
+    except BaseException:
+        if running is not None:
+            running.stop()  # no Pagefind left writing into a site whose build failed
+        raise
     # One line for operators and `make bench`: where the time after the pages went.
     log.info("Zeiten: Bilder vorbereiten %.2f s; " % state.media.summary.wall
              + "; ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.items()))

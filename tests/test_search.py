@@ -23,7 +23,7 @@ from static_server import serve
 
 from pagefind.service import get_executable
 
-from kleinstadt.search import SearchIndexError, build_search_index
+from kleinstadt.search import BUILDING, SearchIndexError, build_search_index, reads, start_search_index
 
 FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "site")
 
@@ -153,6 +153,31 @@ def test_index_error_is_german_when_no_page_is_marked(tmp_path, pages):
 
     assert build_search_index(str(tmp_path), Log()) is None  # the build logs it; strict mode then stops
     assert len(logged) == 1 and "keine Seite" in logged[0]
+
+
+def test_the_build_knows_which_pages_pagefind_reads():
+    """hooks/site.py holds back the pages Pagefind does not read until it has started (late_pages.py)."""
+    for path in ("geschichten/steg-seestadt/index.html", "orte/altdorf/index.html", "pfeiler/jugend/index.html"):
+        assert reads(path)
+    for path in ("geschichten/index.html", "geschichten/seite/2/index.html", "orte/altdorf/seite/2/index.html",
+                 "pfeiler/jugend/seite/2/index.html", "regionen/sachsen/index.html", "index.html"):
+        assert not reads(path)
+
+
+def test_index_in_the_background_says_when_it_builds(tmp_path):
+    """The build starts the held-back pages when Pagefind prints that it builds the index (Pagefind 1.5)."""
+    folder = tmp_path / "geschichten" / "eine"
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text("<html lang='de'><body><main data-pagefind-body><h1>Ein Steg</h1>"
+                                       "<p>Seestadt baut einen Steg.</p></main></body></html>", encoding="utf-8")
+    running = start_search_index(str(tmp_path))
+    running.wait_until_building()
+    running.process.wait()
+    # The line wait_until_building looks for; without it (a Pagefind that words it otherwise) the held-back
+    # pages would only start after Pagefind: the same site, but a slower build.
+    assert BUILDING in os.pread(running.process.messages.fileno(), 1 << 20, 0)
+    index = running.wait()
+    assert index.pages == 1 and os.path.exists(os.path.join(index.output, "pagefind-entry.json"))
 
 
 def test_index_chunks_are_half_pagefinds_default_size(tmp_path):

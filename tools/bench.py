@@ -89,6 +89,8 @@ def build_corpus(count: int, workdir: str, words: int = 700) -> dict:
     site_dir = os.path.join(root, "site")
     size = folder_size(site_dir)
     pages = sum(1 for _, _, files in os.walk(site_dir) for name in files if name.endswith(".html"))
+    # Pagefind's own time, from its start to its written index. It runs beside the listing pages, feeds, open
+    # data and sitemap (hooks/site.py), so "ohne Suche" is what the build takes beyond Pagefind's time.
     search = steps.get("Suche", 0.0)
     return {"stories": count, "seconds_cold": cold, "seconds": warm, "ms_per_story": warm * 1000 / count,
             "seconds_without_search": warm - search, "ms_per_story_without_search": (warm - search) * 1000 / count,

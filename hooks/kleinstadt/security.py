@@ -176,7 +176,8 @@ def add_noopener(html: str, site_url: str | None = None) -> str:
     def fix(match: re.Match) -> str:
         tag = match.group(0)
         href = _HREF.search(tag)
-        if not href or not is_external(href.group("url"), site_host):
+        # An address without a colon has no scheme, so it stays on this site: no need to parse it.
+        if not href or ":" not in href.group("url") or not is_external(href.group("url"), site_host):
             return tag
         rel = _REL.search(tag)
         if rel is None:
