@@ -339,7 +339,9 @@ def test_link_kopieren_copies_the_story_address(built, server, chromium):
         page = visit.page
         button = page.get_by_role("button", name="Link kopieren")
         button.click()
-        page.wait_for_function("document.querySelector('.ksg-share__status').textContent !== ''", timeout=5000)
+        # A locator, not wait_for_function with an expression: Playwright may run an expression string through
+        # the page's eval, which the site's policy (no 'unsafe-eval') refuses (an EvalError in one CI run).
+        page.locator(".ksg-share__status", has_text="Link kopiert.").wait_for(timeout=5000)
         assert page.locator(".ksg-share__status").inner_text() == "Link kopiert."
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied.endswith("/" + STORY) and copied.startswith("http")
