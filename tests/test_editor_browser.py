@@ -114,6 +114,15 @@ class Session:
         files = self.page.evaluate("prefix => ksgReadRepository(prefix)", prefix)
         return {path: base64.b64decode(data) for path, data in files.items()}
 
+    def add_source_and_text(self, source: str, text: str) -> None:
+        """With the keyboard: add a source with the title `source`, then type `text` as the story's text."""
+        self.tab_to(self.page.get_by_role("button", name=re.compile("Quelle.*hinzufügen")))
+        self.page.keyboard.press("Enter")
+        self.tab_to(self.page.get_by_role("textbox", name="Titel", exact=True))
+        self.page.keyboard.type(source)
+        self.tab_to(self.page.get_by_role("textbox", name="Text", exact=True))
+        self.page.keyboard.type(text)
+
     def tab_to(self, locator, limit: int = 200, back: bool = False):
         """Tab until `locator` has the focus. Sveltia renders fields far below the visible part of a long
         form only when they scroll into view (which tabbing does), so the field may not exist yet."""
@@ -341,12 +350,7 @@ def test_create_a_story_with_the_keyboard_only(editor, tmp_path):
         _pick(session, "Pfeiler", "Jugend")
         _pick(session, "Team", "Redaktion")
         _add_image_with_the_keyboard(session, _hero_image(str(tmp_path / "garten.jpg")), ALT, "Mia K.", "CC BY 4.0")
-        session.tab_to(page.get_by_role("button", name=re.compile("Quelle.*hinzufügen")))
-        page.keyboard.press("Enter")
-        session.tab_to(page.get_by_role("textbox", name="Titel", exact=True))
-        page.keyboard.type("Gespräch mit der Leiterin des Jugendclubs")
-        session.tab_to(page.get_by_role("textbox", name="Text", exact=True))
-        page.keyboard.type("Hinter der Schule wächst jetzt ein Garten.")
+        session.add_source_and_text("Gespräch mit der Leiterin des Jugendclubs", "Hinter der Schule wächst jetzt ein Garten.")
         page.keyboard.press("Control+s")
         page.get_by_text("Eintrag gespeichert").wait_for(timeout=15000)
         page.screenshot(path=os.path.join(ARTIFACTS, "formular.png"))
@@ -450,12 +454,7 @@ def test_consent_switches_appear_only_after_adding_recognisable_people(editor, t
         page.keyboard.press("Space")
         session.tab_to(unknown)
         page.keyboard.press("Space")
-        session.tab_to(page.get_by_role("button", name=re.compile("Quelle.*hinzufügen")))
-        page.keyboard.press("Enter")
-        session.tab_to(page.get_by_role("textbox", name="Titel", exact=True))
-        page.keyboard.type("Gespräch mit dem Jugendparlament")
-        session.tab_to(page.get_by_role("textbox", name="Text", exact=True))
-        page.keyboard.type("Im Ratssaal moderieren jetzt Jugendliche.")
+        session.add_source_and_text("Gespräch mit dem Jugendparlament", "Im Ratssaal moderieren jetzt Jugendliche.")
         page.keyboard.press("Control+s")
         page.get_by_text("Eintrag gespeichert").wait_for(timeout=15000)
         files = session.read("stories/")
@@ -512,12 +511,7 @@ def test_form_refuses_in_german_what_make_check_refuses(editor, tmp_path):
         assert pillars.count() == 2
         _pick(session, "Team", "Redaktion")
         _add_image_with_the_keyboard(session, _hero_image(str(tmp_path / "bild.jpg")), "", "Mia K.", "CC BY 4.0")
-        session.tab_to(page.get_by_role("button", name=re.compile("Quelle.*hinzufügen")))
-        page.keyboard.press("Enter")
-        session.tab_to(page.get_by_role("textbox", name="Titel", exact=True))
-        page.keyboard.type("Gespräch")
-        session.tab_to(page.get_by_role("textbox", name="Text", exact=True))
-        page.keyboard.type("Ein Text.")
+        session.add_source_and_text("Gespräch", "Ein Text.")
         page.get_by_role("button", name="Speichern").click()
         _field_alert(page, "Anreißer").filter(has_text=TOO_LONG).wait_for(timeout=10000)
         assert _field_alert(page, "Bildbeschreibung (Alternativtext)").inner_text().strip().endswith(REQUIRED)
