@@ -42,6 +42,7 @@ class FragmentCache(dict):
     """Template fragments that are the same on many pages, rendered once (see overrides/main.html)."""
 
     enabled = os.environ.get("KSG_FRAGMENT_CACHE", "1") != "0"
+    TITLE = "\x00ksg-title\x00"  # where a page's title goes into a fragment rendered once (no text holds it)
 
     def remember(self, key: str, html: str) -> str:
         self[key] = html
@@ -228,6 +229,10 @@ def on_page_content(html, page, config, files):
 
 def on_page_context(context, page, config, nav):
     page.ksg_scripts = state.scripts.hashes(context)  # the inline scripts the theme writes on this page
+    # The folder whose pages share the fragments of once() in overrides/main.html: pages outside the nav
+    # below the top level (stories, later index pages); none for the others.
+    folder = page.url.rstrip("/").rpartition("/")[0]
+    context["ksg_fragment_folder"] = folder if folder and FragmentCache.enabled and page not in nav.pages else None
     entry = state.pages.get(page.file.src_uri)
     if entry:
         kind, data = entry
