@@ -136,6 +136,7 @@ def check_page(html: str, allowed: frozenset[str]) -> tuple[list[Violation], lis
     violations: list[Violation] = []
     present: list[str] = []
     tree = LexborHTMLParser(html)
+    kinds = _NAME_KINDS
     for node in tree.root.traverse(include_text=False):
         attributes = node.attributes
         tag = node.tag
@@ -148,7 +149,9 @@ def check_page(html: str, allowed: frozenset[str]) -> tuple[list[Violation], lis
             else:
                 violations.append(Violation("Inline-Skript, das keine Vorlage schreibt", _short(body), body.strip()[:40]))
         for name, value in attributes.items():
-            kind = _name_kind(name)  # most attributes (class, id, aria-*, data-*) fall under no rule
+            kind = kinds.get(name)  # most attributes (class, id, aria-*, data-*) fall under no rule
+            if kind is None:
+                kind = _name_kind(name)
             if not kind:
                 continue
             name = name.lower()
