@@ -49,6 +49,15 @@ class FragmentCache(dict):
         self[key] = html
         return html
 
+    @staticmethod
+    def card_key(slug: str, heading: str, card_class: str, base_url: str) -> str:
+        return f"card:{slug}:{heading}:{card_class}:{base_url}"
+
+    def card(self, slug: str, heading: str, card_class: str, base_url: str):
+        """A story's card if partials/ksg-card.html has rendered it for this variant and depth, else None: a
+        loop of cards then skips the include, which copies the whole template context (8 us a card)."""
+        return self.get(self.card_key(slug, heading, card_class, base_url)) if self.enabled else None
+
 
 class _State:
     command: str = "build"
