@@ -14,6 +14,7 @@ import os
 import re
 import time
 
+import jinja2
 import mkdocs_redirects.plugin
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -32,6 +33,7 @@ from kleinstadt.media import Media, MediaError, is_image
 from kleinstadt.views import Listing, ListingPage, Views, build_views
 from late_pages import late_pages
 from render_pool import pool
+from url_filter import url_filter
 
 log = logging.getLogger("mkdocs.hooks.kleinstadt")
 SITE_LINK = re.compile(r'((?:href|src)=")/(?!/)')
@@ -41,10 +43,20 @@ class FragmentCache(dict):
     """Template fragments that are the same on many pages, rendered once (see overrides/main.html)."""
 
     enabled = os.environ.get("KSG_FRAGMENT_CACHE", "1") != "0"
+    TITLE = "\x00ksg-title\x00"  # where a page's title goes into a fragment rendered once (no text holds it)
 
     def remember(self, key: str, html: str) -> str:
         self[key] = html
         return html
+
+    @staticmethod
+    def card_key(slug: str, heading: str, card_class: str, base_url: str) -> str:
+        return f"card:{slug}:{heading}:{card_class}:{base_url}"
+
+    def card(self, slug: str, heading: str, card_class: str, base_url: str):
+        """A story's card if partials/ksg-card.html has rendered it for this variant and depth, else None: a
+        loop of cards then skips the include, which copies the whole template context (8 us a card)."""
+        return self.get(self.card_key(slug, heading, card_class, base_url)) if self.enabled else None
 
 
 class _State:
@@ -197,11 +209,24 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def compiled_templates(root: str) -> jinja2.FileSystemBytecodeCache:
+    """Compiled templates kept for the next build, beside the image cache (.cache/templates/): every process
+    that renders pages (the parent and each worker) compiled the ~30 templates of a page first, 0.2 s each.
+    Jinja takes compiled code only for the same template file with the same source (it stores a hash)."""
+    images = os.environ.get("KSG_IMAGE_CACHE")
+    folder = os.path.join(os.path.dirname(os.path.abspath(images)) if images else os.path.join(root, ".cache"),
+                          "templates")
+    os.makedirs(folder, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(folder)
+
+
 def on_env(env, config, files):
+    env.bytecode_cache = compiled_templates(state.views.content.root)
     # Escape by default in the project's templates; trusted HTML is marked with `| trusted(kind)`.
     env.autoescape = escaping.autoescape_for(config.theme.custom_dir)
     env.filters["trusted"] = escaping.trusted
     env.filters["datum"] = german_date
+    env.filters["url"] = url_filter  # MkDocs' filter with the same results, cheaper (url_filter.py)
     env.globals["ksg"] = state.views
     env.globals["ksg_fragments"] = FragmentCache()
     env.globals["ksg_maps"] = Maps(state.views.content.towns, state.views.content.taxonomy.regions)
@@ -226,6 +251,10 @@ def on_page_content(html, page, config, files):
 
 def on_page_context(context, page, config, nav):
     page.ksg_scripts = state.scripts.hashes(context)  # the inline scripts the theme writes on this page
+    # The folder whose pages share the fragments of once() in overrides/main.html: pages outside the nav
+    # below the top level (stories, later index pages); none for the others.
+    folder = page.url.rstrip("/").rpartition("/")[0]
+    context["ksg_fragment_folder"] = folder if folder and FragmentCache.enabled and page not in nav.pages else None
     entry = state.pages.get(page.file.src_uri)
     if entry:
         kind, data = entry

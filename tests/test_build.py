@@ -311,11 +311,19 @@ def test_cached_navigation_is_the_navigation_material_renders(site):
     """The sidebar rendered once per folder (overrides/main.html) equals a fresh one on every page."""
     for index in range(4):
         site.story(f"nav-{index}", date=dt.date(2026, 2, 1) + dt.timedelta(days=index), towns=("altdorf",))
+    site.story("nav-x", title="Mut & 'Zuversicht'")
     cached, fresh = os.path.join(site.root, "site-cache"), os.path.join(site.root, "site-fresh")
-    assert site.build(cached, env={"KSG_WORKERS": "1"}).returncode == 0
-    assert site.build(fresh, env={"KSG_WORKERS": "1", "KSG_FRAGMENT_CACHE": "0"}).returncode == 0
+    for target, env in ((cached, {"KSG_WORKERS": "1"}), (fresh, {"KSG_WORKERS": "1", "KSG_FRAGMENT_CACHE": "0"})):
+        result = site.build(target, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
     first, second = all_html(cached), all_html(fresh)
     assert set(first) == set(second)
     for rel in first:
         assert first[rel] == second[rel], rel
     assert 'data-md-type="navigation"' in first["geschichten/nav-1/index.html"]
+    # The header is rendered once for the folder: each page still names itself in it, escaped.
+    for index in range(4):
+        header = first[f"geschichten/nav-{index}/index.html"].split('data-md-component="header-topic"', 1)[1]
+        assert header.split('<span class="md-ellipsis">', 1)[1].split("</span>", 1)[0].strip() == f"Geschichte nav-{index}"
+        assert "\x00" not in first[f"geschichten/nav-{index}/index.html"]
+    assert "Mut &amp; &#39;Zuversicht&#39;" in first["geschichten/nav-x/index.html"].split("md-header__topic")[2]

@@ -109,7 +109,25 @@ def _short(text: str, limit: int = 120) -> str:
 
 
 def _is_code_url(value: str) -> bool:
-    return _URL_NOISE.sub("", value).lower().startswith(_CODE_SCHEMES)
+    # Without a colon there is no scheme (the noise removed below holds none): most addresses are relative.
+    return ":" in value and _URL_NOISE.sub("", value).lower().startswith(_CODE_SCHEMES)
+
+
+# What check_page looks at in an attribute, by its name as lexbor gives it; a page repeats a few dozen names,
+# so each is classified once (the cache is bounded: hostile content may invent any number of names).
+_EVENT, _SRCDOC, _URL, _CONTENT = 1, 2, 3, 4
+_NAME_KINDS: dict[str, int] = {}
+
+
+def _name_kind(name: str) -> int:
+    kind = _NAME_KINDS.get(name)
+    if kind is None:
+        lower = name.lower()
+        kind = (_EVENT if lower.startswith("on") else _SRCDOC if lower == "srcdoc"
+                else _URL if lower in URL_ATTRIBUTES else _CONTENT if lower == "content" else 0)
+        if len(_NAME_KINDS) < 4096:
+            _NAME_KINDS[name] = kind
+    return kind
 
 
 def check_page(html: str, allowed: frozenset[str]) -> tuple[list[Violation], list[str]]:
@@ -118,6 +136,7 @@ def check_page(html: str, allowed: frozenset[str]) -> tuple[list[Violation], lis
     violations: list[Violation] = []
     present: list[str] = []
     tree = LexborHTMLParser(html)
+    kinds = _NAME_KINDS
     for node in tree.root.traverse(include_text=False):
         attributes = node.attributes
         tag = node.tag
@@ -130,15 +149,21 @@ def check_page(html: str, allowed: frozenset[str]) -> tuple[list[Violation], lis
             else:
                 violations.append(Violation("Inline-Skript, das keine Vorlage schreibt", _short(body), body.strip()[:40]))
         for name, value in attributes.items():
+            kind = kinds.get(name)  # most attributes (class, id, aria-*, data-*) fall under no rule
+            if kind is None:
+                kind = _name_kind(name)
+            if not kind:
+                continue
             name = name.lower()
-            if name.startswith("on"):
+            if kind == _EVENT:
                 violations.append(Violation(f"Ereignis-Attribut {name}= in <{tag}>", _short(f"{name}={value}"), (value or "").strip()[:40]))
-            elif name == "srcdoc":
+            elif kind == _SRCDOC:
                 violations.append(Violation(f"Eingebettetes Dokument (srcdoc) in <{tag}>", _short(value or ""),
                                             (value or "").strip()[:40]))
-            elif value and name in URL_ATTRIBUTES and _is_code_url(value):
-                violations.append(Violation(f"javascript:-Adresse in {name}= von <{tag}>", _short(value), value.strip()[:40]))
-            elif value and tag == "meta" and name == "content" and _REFRESH_TO_CODE.search(value):
+            elif kind == _URL:
+                if value and _is_code_url(value):
+                    violations.append(Violation(f"javascript:-Adresse in {name}= von <{tag}>", _short(value), value.strip()[:40]))
+            elif value and tag == "meta" and _REFRESH_TO_CODE.search(value):
                 violations.append(Violation("Weiterleitung auf javascript:", _short(value), value.strip()[:40]))
     return violations, present
 
@@ -175,6 +200,8 @@ def add_noopener(html: str, site_url: str | None = None) -> str:
 
     def fix(match: re.Match) -> str:
         tag = match.group(0)
+        if ":" not in tag:  # no href with a scheme in it: most links are relative
+            return tag
         href = _HREF.search(tag)
         # An address without a colon has no scheme, so it stays on this site: no need to parse it.
         if not href or ":" not in href.group("url") or not is_external(href.group("url"), site_host):
