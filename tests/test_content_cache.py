@@ -152,8 +152,8 @@ def test_damaged_cache_is_ignored(site, damage):
             data = handle.read()
         head = data.split(b"\n", 1)[0] + b"\n"
         with open(path, "wb") as handle:
-            handle.write({"garbage": b"\x80kaputt", "empty": b"", "truncated": data[: len(head) + 20],
-                          "other-pickle": head + pickle.dumps(("keine Geschichte", [1, 2])),
+            handle.write({"garbage": head + b"\x80kaputt", "empty": b"", "truncated": data[: len(head) + 20],
+                          "other-pickle": head + pickle.dumps((None, ["kein Problem"])),
                           "folder-is-a-file": data}[damage])
     if damage == "folder-is-a-file":  # nothing can be read or written: the load goes on without
         folder = os.path.join(site.root, ".cache", "geschichten")
