@@ -206,6 +206,14 @@ class StoryCache:
                     pass
 
 
+def summary(cache: StoryCache | None, seconds: float) -> str:
+    """The build log's line on loading the content."""
+    if cache is None:
+        return f"Inhalte geladen in {seconds:.2f} s, jede Geschichte geprüft ({ENVIRONMENT}=0)."
+    return (f"Inhalte geladen in {seconds:.2f} s: {cache.checked} Geschichten geprüft, {cache.reused} aus dem "
+            f"Zwischenspeicher ({cache.folder}).")
+
+
 def load_checked(cache: StoryCache | None, path: str, key: tuple[str, bytes] | None, stories_root: str, taxonomy,
                  town_slugs, root: str) -> tuple[Story | None, list[Problem]]:
     """`load_story` with the problems of this story alone, stored under `key` when there is a cache."""
