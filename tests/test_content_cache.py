@@ -143,6 +143,17 @@ def test_make_check_fails_the_same_with_the_cache(site, capsys):
     assert "„jugendd“ ist als Pfeiler unbekannt." in runs[0][1] and ": Warnung: Feld „title“" in runs[0][1]
 
 
+def test_stray_file_is_reported_every_time(site):
+    some_stories(site)
+    site.write("stories/notiz.md", "Nur eine Notiz.\n")
+    first, counts = load(site)
+    second, counts = load(site)
+    assert counts == (4, 1)  # not cached: its folder would be all of stories/
+    assert len(entries(site)) == 4
+    assert second.problems.items == first.problems.items
+    assert [p.message for p in second.problems.items] == ["Die Geschichte liegt nicht im richtigen Ordner."]
+
+
 @pytest.mark.parametrize("damage", ["garbage", "empty", "truncated", "other-pickle", "folder-is-a-file"])
 def test_damaged_cache_is_ignored(site, damage):
     some_stories(site)

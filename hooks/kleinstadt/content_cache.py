@@ -84,8 +84,15 @@ def _code_version() -> str:
             parts += [os.path.basename(path), handle.read()]
     # The libraries whose results end up in a story or its messages: YAML (and libyaml), images, Markdown.
     parts += [yaml.__version__, yaml.__with_libyaml__, PIL.__version__, cmarkgfm.cmark.CMARK_VERSION,
-              importlib.metadata.version("cmarkgfm"), slugify.__version__, markdown.__version__]
+              _version("cmarkgfm"), slugify.__version__, markdown.__version__]
     return _digest(*parts)
+
+
+def _version(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except Exception:  # noqa: BLE001 - installed without metadata: its C library's version still counts
+        return None
 
 
 CODE_VERSION = _code_version()
@@ -138,6 +145,7 @@ class StoryCache:
 
     def __init__(self, folder: str, root: str, stories_root: str, town_slugs):
         self.folder = folder
+        self.stories_root = stories_root
         try:
             with open(os.path.join(root, TAXONOMY_FILE), "rb") as handle:
                 taxonomy = handle.read()
@@ -159,6 +167,11 @@ class StoryCache:
 
     def key(self, path: str) -> tuple[str, bytes] | None:
         """The story's key and its file's bytes; None when it cannot be cached (left to `load_story`)."""
+        # Only a file where a story belongs: load_story refuses any other without reading it, and the
+        # folder of a stray stories/notiz.md would be the whole stories/ tree.
+        parts = os.path.relpath(path, self.stories_root).split(os.sep)
+        if len(parts) != 3 or parts[2] != "index.md":
+            return None
         try:
             with open(path, "rb") as handle:
                 raw = handle.read()
