@@ -99,8 +99,7 @@ def _load_stories(paths: list[str], stories_root: str, taxonomy: Taxonomy, town_
     keys = {}
     if cache is not None:
         for path in paths:
-            key = keys[path] = cache.key(path)
-            found = cache.lookup(path, *key) if key else None
+            found, keys[path] = cache.lookup(path)
             if found is not None:
                 results[path] = found
         cache.reused = len(results)

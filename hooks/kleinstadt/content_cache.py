@@ -19,7 +19,7 @@ import importlib.metadata
 import os
 import pickle
 import sys
-import tempfile
+import threading
 
 import cmarkgfm.cmark
 import markdown
@@ -162,14 +162,14 @@ class StoryCache:
         return cls(cache_folder(root), root, stories_root, town_slugs) if enabled() else None
 
     def _entry(self, path: str) -> str:
-        name = _digest(os.path.abspath(path))
-        return os.path.join(self.folder, name[:2], name + SUFFIX)
+        name = _digest(path)  # absolute already (glob of the absolute stories/, or load_preview)
+        return f"{self.folder}{os.sep}{name[:2]}{os.sep}{name}{SUFFIX}"  # os.path.join costs more
 
     def key(self, path: str) -> tuple[str, bytes] | None:
         """The story's key and its file's bytes; None when it cannot be cached (left to `load_story`)."""
         # Only a file where a story belongs: load_story refuses any other without reading it, and the
         # folder of a stray stories/notiz.md would be the whole stories/ tree.
-        parts = os.path.relpath(path, self.stories_root).split(os.sep)
+        parts = path[len(self.stories_root) + 1:].split(os.sep) if path.startswith(self.stories_root + os.sep) else ()
         if len(parts) != 3 or parts[2] != "index.md":
             return None
         try:
@@ -180,43 +180,55 @@ class StoryCache:
             return None
         if folder is None:
             return None
-        return _digest(self.context, os.path.abspath(path), hashlib.sha256(raw).digest(), folder), raw
+        return _digest(self.context, path, hashlib.sha256(raw).digest(), folder), raw
 
-    def lookup(self, path: str, key: str, raw: bytes) -> tuple[Story | None, list[Problem]] | None:
-        """The cached result, or None; an entry that is missing, unreadable, of another key or broken
-        counts as missing and is made anew."""
+    def lookup(self, path: str) -> tuple[tuple[Story | None, list[Problem]] | None, tuple[str, bytes] | None | bool]:
+        """(the cached result or None, the key). An entry that is missing, unreadable, of another key or
+        broken counts as missing and is made anew. Without an entry the key is not made here (False): the
+        processes of a cold load make it, so the first build does not read every file twice in a row."""
         try:
             with open(self._entry(path), "rb") as handle:
                 data = handle.read()
-            head = key.encode("ascii") + b"\n"
+        except OSError:
+            return None, False
+        key = self.key(path)
+        if key is None:
+            return None, None
+        try:
+            head = key[0].encode("ascii") + b"\n"
             if not data.startswith(head):
-                return None
+                return None, key
             story, items = pickle.loads(data[len(head):])
             if not (story is None or isinstance(story, Story)) or not all(isinstance(p, Problem) for p in items):
-                return None
+                return None, key
             if story is not None:
-                story.body = body_of(raw, story.body_line)
+                story.body = body_of(key[1], story.body_line)
         except Exception:  # noqa: BLE001 - a cache that cannot be read is no cache, never a failed build
-            return None
-        return story, list(items)
+            return None, key
+        return (story, list(items)), key
+
+    _made: set[str] = set()  # folders this process has made or found
 
     def store(self, path: str, key: str, story: Story | None, items: list[Problem]) -> None:
         kept = dataclasses.replace(story, body="") if story is not None else None
         data = key.encode("ascii") + b"\n" + pickle.dumps((kept, items), protocol=pickle.HIGHEST_PROTOCOL)
         entry = self._entry(path)
-        temporary = None
+        folder = os.path.dirname(entry)
+        # A name of this process and thread: nobody else writes it, and no random name is needed.
+        temporary = f"{entry}.{os.getpid()}-{threading.get_ident()}.neu"
         try:
-            os.makedirs(os.path.dirname(entry), exist_ok=True)
-            fd, temporary = tempfile.mkstemp(prefix=".neu-", dir=os.path.dirname(entry))
-            with os.fdopen(fd, "wb") as handle:
+            if folder not in self._made:
+                os.makedirs(folder, exist_ok=True)
+                self._made.add(folder)
+            with open(temporary, "wb") as handle:
                 handle.write(data)
             os.replace(temporary, entry)  # whole or not at all, whatever runs beside it
         except OSError:  # a read-only checkout: the next load checks again, nothing worse
-            if temporary:
-                try:
-                    os.unlink(temporary)
-                except OSError:
-                    pass
+            self._made.discard(folder)  # perhaps deleted meanwhile
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
 
 
 def summary(cache: StoryCache | None, seconds: float) -> str:
@@ -227,11 +239,14 @@ def summary(cache: StoryCache | None, seconds: float) -> str:
             f"Zwischenspeicher ({cache.folder}).")
 
 
-def load_checked(cache: StoryCache | None, path: str, key: tuple[str, bytes] | None, stories_root: str, taxonomy,
-                 town_slugs, root: str) -> tuple[Story | None, list[Problem]]:
-    """`load_story` with the problems of this story alone, stored under `key` when there is a cache."""
+def load_checked(cache: StoryCache | None, path: str, key: tuple[str, bytes] | None | bool, stories_root: str,
+                 taxonomy, town_slugs, root: str) -> tuple[Story | None, list[Problem]]:
+    """`load_story` with the problems of this story alone, stored when there is a cache; `key` as
+    `StoryCache.lookup` gave it (False: still to be made)."""
     problems = Problems(root)
+    if cache is not None and key is False:
+        key = cache.key(path)
     story = load_story(path, stories_root, taxonomy, town_slugs, problems)
-    if cache is not None and key is not None:
+    if cache is not None and key:
         cache.store(path, key[0], story, problems.items)
     return story, problems.items
