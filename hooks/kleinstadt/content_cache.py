@@ -182,27 +182,29 @@ class StoryCache:
             return None
         return _digest(self.context, path, hashlib.sha256(raw).digest(), folder), raw
 
-    def lookup(self, path: str) -> tuple[tuple[Story | None, list[Problem]] | None, tuple[str, bytes] | None | bool]:
-        """(the cached result or None, the key). An entry that is missing, unreadable, of another key or
-        broken counts as missing and is made anew. Without an entry the key is not made here (False): the
-        processes of a cold load make it, so the first build does not read every file twice in a row."""
+    def lookup(self, path: str) -> tuple[tuple[Story | None, list[Problem]] | None, str | None | bool]:
+        """(the cached result or None, the key: None when the story cannot be cached). An entry that is
+        missing, unreadable, of another key or broken counts as missing and is made anew. Without an entry
+        the key is not made here (False): the processes of a cold load make it, so the first build does not
+        read every file twice in a row. The key alone goes to them, not the bytes it was made of."""
         try:
             with open(self._entry(path), "rb") as handle:
                 data = handle.read()
         except OSError:
             return None, False
-        key = self.key(path)
-        if key is None:
+        made = self.key(path)
+        if made is None:
             return None, None
+        key, raw = made
         try:
-            head = key[0].encode("ascii") + b"\n"
+            head = key.encode("ascii") + b"\n"
             if not data.startswith(head):
                 return None, key
             story, items = pickle.loads(data[len(head):])
             if not (story is None or isinstance(story, Story)) or not all(isinstance(p, Problem) for p in items):
                 return None, key
             if story is not None:
-                story.body = body_of(key[1], story.body_line)
+                story.body = body_of(raw, story.body_line)
         except Exception:  # noqa: BLE001 - a cache that cannot be read is no cache, never a failed build
             return None, key
         return (story, list(items)), key
@@ -239,14 +241,15 @@ def summary(cache: StoryCache | None, seconds: float) -> str:
             f"Zwischenspeicher ({cache.folder}).")
 
 
-def load_checked(cache: StoryCache | None, path: str, key: tuple[str, bytes] | None | bool, stories_root: str,
+def load_checked(cache: StoryCache | None, path: str, key: str | None | bool, stories_root: str,
                  taxonomy, town_slugs, root: str) -> tuple[Story | None, list[Problem]]:
     """`load_story` with the problems of this story alone, stored when there is a cache; `key` as
     `StoryCache.lookup` gave it (False: still to be made)."""
     problems = Problems(root)
     if cache is not None and key is False:
-        key = cache.key(path)
+        made = cache.key(path)
+        key = made[0] if made else None
     story = load_story(path, stories_root, taxonomy, town_slugs, problems)
     if cache is not None and key:
-        cache.store(path, key[0], story, problems.items)
+        cache.store(path, key, story, problems.items)
     return story, problems.items
