@@ -237,7 +237,8 @@ def summary(cache: StoryCache | None, seconds: float) -> str:
     """The build log's line on loading the content."""
     if cache is None:
         return f"Inhalte geladen in {seconds:.2f} s, jede Geschichte geprüft ({ENVIRONMENT}=0)."
-    return (f"Inhalte geladen in {seconds:.2f} s: {cache.checked} Geschichten geprüft, {cache.reused} aus dem "
+    stories = "Geschichte" if cache.checked == 1 else "Geschichten"
+    return (f"Inhalte geladen in {seconds:.2f} s: {cache.checked} {stories} geprüft, {cache.reused} aus dem "
             f"Zwischenspeicher ({cache.folder}).")
 
 
