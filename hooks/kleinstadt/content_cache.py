@@ -43,7 +43,8 @@ def enabled() -> bool:
 
 
 def cache_folder(root: str) -> str:
-    """Beside the image cache, as the Praxisblätter (praxisblatt.cache_folder): one place for CI to keep."""
+    """Beside the image cache, as the Praxisblätter (praxisblatt.cache_folder). CI needs not keep it: `make
+    check` fills it, and `make build` after it in the same job reads it."""
     images = os.environ.get("KSG_IMAGE_CACHE")
     return os.path.join(os.path.dirname(os.path.abspath(images)) if images else os.path.join(root, ".cache"), FOLDER)
 
