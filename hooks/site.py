@@ -21,6 +21,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
+from kleinstadt import content as content_module
+from kleinstadt import content_cache
 from kleinstadt.preview import load_for_build
 from kleinstadt.dates import german_date
 from kleinstadt import editor_page, feeds, opendata, praxisblatt, sitemap
@@ -90,7 +92,9 @@ def on_startup(command, dirty):
 def on_config(config):
     state.site_url = config.site_url
     root = os.path.dirname(os.path.abspath(config.config_file_path))
+    started = time.perf_counter()
     content = load_for_build(root)  # everything, or in `make preview` only the changed stories
+    log.info(content_cache.summary(content_module.last_story_cache, time.perf_counter() - started))
     if content.partial:  # pages left out of a preview are no reason to stop it
         config.validation.links.not_found = logging.INFO
     for problem in content.problems.warnings:  # shown, but no reason to stop (and not a warning for --strict)

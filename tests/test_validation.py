@@ -469,6 +469,7 @@ def test_team_of_unknown_town(site):
 def test_stories_load_the_same_on_several_cores(site, monkeypatch):
     from kleinstadt import content as content_module
 
+    monkeypatch.setenv("KSG_CONTENT_CACHE", "0")  # both loads check every story (tests/test_content_cache.py: with it)
     for index in range(12):
         site.story(f"viele-{index:02d}", date=dt.date(2026, 3, 2) + dt.timedelta(days=index))
     site.story("kaputt-1", towns=("nirgendwo",))

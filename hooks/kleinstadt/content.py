@@ -9,10 +9,11 @@ import os
 import threading
 from dataclasses import dataclass, field
 
+from .content_cache import StoryCache, load_checked
 from .edition import Editions, load_editions
 from .problems import Problems
 from .redirects import check_archive, load_redirects
-from .story import Story, load_story
+from .story import Story
 from .taxonomy import Taxonomy, load_taxonomy
 from .text import read_text
 from .town import Town, load_town
@@ -82,38 +83,54 @@ def load_content(root: str, today: dt.date | None = None, only_stories: list[str
                    partial=only_stories is not None)
 
 
-PARALLEL_FROM = 2000  # stories; below that, starting processes costs more than it saves
+PARALLEL_FROM = 2000  # stories to check; below that, starting processes costs more than it saves
 last_load_workers = 1  # how many processes the last load_content used (for the tests)
+last_story_cache: StoryCache | None = None  # the story cache of the last load_content, with its counts
 
 
 def _load_stories(paths: list[str], stories_root: str, taxonomy: Taxonomy, town_slugs: set[str],
                   problems: Problems) -> list[Story]:
-    """Load and check the stories, on all cores when there are many: at 10,000 stories the check ran
-    alone on one core while the rest of the build waited for it."""
-    global last_load_workers
+    """Load and check the stories: unchanged ones from the story cache (kleinstadt/content_cache.py), the
+    others on all cores when there are many: at 10,000 stories the check ran alone on one core while the
+    rest of the build waited for it."""
+    global last_load_workers, last_story_cache
+    cache = last_story_cache = StoryCache.for_content(problems.root, stories_root, town_slugs)
+    results: dict[str, tuple[Story | None, list]] = {}
+    keys = {}
+    if cache is not None:
+        for path in paths:
+            found, keys[path] = cache.lookup(path)
+            if found is not None:
+                results[path] = found
+        cache.reused = len(results)
+    todo = [path for path in paths if path not in results]
     workers = max(1, int(os.environ.get("KSG_WORKERS", os.cpu_count() or 1)))
     # Forking a process that runs threads (`mkdocs serve`) can deadlock: load those one by one.
-    if len(paths) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
+    if len(todo) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
         last_load_workers = 1
-        return [story for story in (load_story(p, stories_root, taxonomy, town_slugs, problems) for p in paths)
-                if story]
-    shares = [(paths[index::workers], stories_root, taxonomy, town_slugs, problems.root) for index in range(workers)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        results = pool.starmap(_load_share, shares)
-    last_load_workers = workers
+        loaded = _load_share(todo, [keys.get(p) for p in todo], cache, stories_root, taxonomy, town_slugs,
+                             problems.root)
+    else:
+        shares = [(todo[index::workers], [keys.get(p) for p in todo[index::workers]], cache, stories_root, taxonomy,
+                   town_slugs, problems.root) for index in range(workers)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            loaded = [pair for share in pool.starmap(_load_share, shares) for pair in share]
+        last_load_workers = workers
+    if cache is not None:
+        cache.checked = len(loaded)
+    results.update(loaded)
     stories = []
-    for found, items in results:
-        stories.extend(found)
+    for path in paths:  # the order of one process, whatever came from where
+        story, items = results[path]
         problems.items.extend(items)
-    stories.sort(key=lambda story: story.path)  # the order of one process, whatever the shares were
+        if story:
+            stories.append(story)
     return stories
 
 
-def _load_share(paths, stories_root, taxonomy, town_slugs, root) -> tuple[list[Story], list]:
-    problems = Problems(root)
-    stories = [story for story in (load_story(p, stories_root, taxonomy, town_slugs, problems) for p in paths)
-               if story]
-    return stories, problems.items
+def _load_share(paths, keys, cache, stories_root, taxonomy, town_slugs, root) -> list[tuple[str, tuple]]:
+    return [(path, load_checked(cache, path, key, stories_root, taxonomy, town_slugs, root))
+            for path, key in zip(paths, keys)]
 
 
 def _town_slugs(root: str) -> set[str]:
