@@ -267,7 +267,7 @@ class Engine:
         feeds.write_feeds(site_dir, views, config.site_url, story_html, publisher, media)
         opendata.write_open_data(site_dir, views, config.site_url, publisher)
         sitemap.write_sitemap_and_robots(site_dir, views, config.site_url)
-        praxisblatt.write_sheets(site_dir, views, config.site_url)  # from its cache, unless a practice changed
+        praxisblatt.write_sheets(site_dir, views, self.state.sheet_url or config.site_url)  # from its cache, unless a practice changed
         wanted = {story.url + praxisblatt.FILE_NAME for story in views.stories if story.practice is not None}
         for path in glob.glob(os.path.join(site_dir, "geschichten", "*", praxisblatt.FILE_NAME)):
             address = os.path.relpath(path, site_dir).replace(os.sep, "/")

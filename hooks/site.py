@@ -75,6 +75,11 @@ class _State:
     nav = None
     env = None
     defer_search: bool = False  # `make serve` (tools/serve.py) builds the search index in the background
+    # The address printed on a Praxisblatt: the published one, also in `make serve` (tools/serve.py), whose
+    # pages use the serve address. So serve takes the sheets a build set from .cache/praxisblatt/ instead of
+    # setting each anew (at 10,000 stories 3,334 sheets, 120 s before the first page), and a sheet printed
+    # from the preview shows an address a reader can open.
+    sheet_url: str | None = None
 
 
 state = _State()
@@ -377,7 +382,7 @@ def on_post_build(config):
         publisher = config.site_author or config.site_name
         step("Feeds", feeds.write_feeds, site_dir, views, config.site_url, pool.collected.get("story_html", {}), publisher,
              getattr(state, "media", None))  # kleinstadt/feeds.py; media: the photo variants, if made
-        log.info(step("Praxisblätter", praxisblatt.write_sheets, site_dir, views, config.site_url))  # kleinstadt/praxisblatt.py
+        log.info(step("Praxisblätter", praxisblatt.write_sheets, site_dir, views, state.sheet_url or config.site_url))  # kleinstadt/praxisblatt.py
         step("Offene Daten", opendata.write_open_data, site_dir, views, config.site_url, publisher)  # kleinstadt/opendata.py
         step("Sitemap", sitemap.write_sitemap_and_robots, site_dir, views, config.site_url)  # kleinstadt/sitemap.py
         # After feeds and sitemap, so that neither lists it (nor does Pagefind, which reads only PAGES): kleinstadt/editor_page.py

@@ -43,8 +43,11 @@ def make_engine(config_file: str, site_dir: str, port: int = 8000):
 
     config = load_config(config_file=config_file, site_dir=site_dir, dev_addr=f"127.0.0.1:{port}")
     config.plugins.on_startup(command="serve", dirty=False)
+    published = config.site_url
     config.site_url = serve_url(config)
-    return Engine(config)
+    engine = Engine(config)
+    engine.state.sheet_url = published  # Praxisblätter as the build sets them (hooks/site.py, sheet_url)
+    return engine
 
 
 class Server(LiveReloadServer):
