@@ -150,12 +150,15 @@ def folder_size(path: str) -> int:
 
 
 def run(corpus_root: str) -> dict:
+    from bench import children_cpu, settle
     from kleinstadt import search
 
     workdir = tempfile.mkdtemp(prefix="ksg-hugo-")
     try:
         count = write_site(corpus_root, workdir)
         public = os.path.join(workdir, "public")
+        settle()  # as before our build (bench.py)
+        cpu = children_cpu()
         started = time.perf_counter()
         result = subprocess.run([hugo_executable(), "--quiet", "--source", workdir, "--destination", public],
                                 capture_output=True, text=True)
@@ -165,11 +168,12 @@ def run(corpus_root: str) -> dict:
         started = time.perf_counter()
         search._run_pagefind(public, os.path.join(public, search.OUTPUT))  # the same binary and options as ours
         pagefind_seconds = time.perf_counter() - started
+        cpu = children_cpu() - cpu  # Hugo and Pagefind, the processes this one waited for
         size = folder_size(public)
         total = hugo_seconds + pagefind_seconds
         return {"stories": count, "hugo_seconds": round(hugo_seconds, 2), "pagefind_seconds": round(pagefind_seconds, 2),
                 "seconds": round(total, 2), "ms_per_story": round(total * 1000 / count, 2),
-                "output_mb": round(size / 1e6, 1), "kb_per_story": round(size / 1e3 / count, 1)}
+                "cpu_seconds": round(cpu, 1), "output_mb": round(size / 1e6, 1), "kb_per_story": round(size / 1e3 / count, 1)}
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -178,7 +182,7 @@ def report(result: dict) -> None:
     print(f"Hugo + Pagefind bei {result['stories']} Geschichten: {result['seconds']:.1f} s "
           f"(Hugo {result['hugo_seconds']:.1f} s, Pagefind {result['pagefind_seconds']:.1f} s), "
           f"{result['ms_per_story']:.2f} ms je Geschichte, {result['output_mb']:.0f} MB, "
-          f"{result['kb_per_story']:.1f} KB je Geschichte", flush=True)
+          f"{result['kb_per_story']:.1f} KB je Geschichte, CPU-Zeit {result['cpu_seconds']:.1f} s", flush=True)
 
 
 if __name__ == "__main__":
