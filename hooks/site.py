@@ -30,6 +30,7 @@ from kleinstadt.linked_data import LinkedData
 from kleinstadt.redirects import REDIRECT_PAGE, redirect_maps
 from kleinstadt import search
 from kleinstadt import compact, escaping, security, story_markdown
+from kleinstadt.imagecache import beside_images
 from kleinstadt.map import Maps
 from kleinstadt.media import Media, MediaError, is_image
 from kleinstadt.views import Listing, ListingPage, Views, build_views
@@ -222,9 +223,7 @@ def compiled_templates(root: str) -> jinja2.FileSystemBytecodeCache:
     """Compiled templates kept for the next build, beside the image cache (.cache/templates/): every process
     that renders pages (the parent and each worker) compiled the ~30 templates of a page first, 0.2 s each.
     Jinja takes compiled code only for the same template file with the same source (it stores a hash)."""
-    images = os.environ.get("KSG_IMAGE_CACHE")
-    folder = os.path.join(os.path.dirname(os.path.abspath(images)) if images else os.path.join(root, ".cache"),
-                          "templates")
+    folder = beside_images(root, "templates")
     os.makedirs(folder, exist_ok=True)
     return jinja2.FileSystemBytecodeCache(folder)
 

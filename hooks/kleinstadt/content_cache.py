@@ -28,6 +28,8 @@ import slugify
 import yaml
 
 from . import story as story_module
+from .imagecache import beside_images
+from .imagecache import digest as _digest
 from .problems import Problem, Problems
 from .story import Story, load_story
 from .taxonomy import TAXONOMY_FILE
@@ -45,16 +47,7 @@ def enabled() -> bool:
 def cache_folder(root: str) -> str:
     """Beside the image cache, as the Praxisblätter (praxisblatt.cache_folder). CI needs not keep it: `make
     check` fills it, and `make build` after it in the same job reads it."""
-    images = os.environ.get("KSG_IMAGE_CACHE")
-    return os.path.join(os.path.dirname(os.path.abspath(images)) if images else os.path.join(root, ".cache"), FOLDER)
-
-
-def _digest(*parts) -> str:
-    sha = hashlib.sha256()
-    for part in parts:
-        data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
-        sha.update(len(data).to_bytes(8, "big") + data)
-    return sha.hexdigest()[:40]
+    return beside_images(root, FOLDER)
 
 
 def _modules_of(start: str) -> list[str]:

@@ -27,6 +27,13 @@ def digest(*parts) -> str:
     return sha.hexdigest()[:40]
 
 
+def beside_images(root: str, name: str) -> str:
+    """The folder of another cache (.cache/<name>/) beside the image cache, so that a workflow or a benchmark
+    that keeps or moves KSG_IMAGE_CACHE keeps all of them together."""
+    images = os.environ.get("KSG_IMAGE_CACHE")
+    return os.path.join(os.path.dirname(os.path.abspath(images)) if images else os.path.join(root, ".cache"), name)
+
+
 class ImageCache:
     def __init__(self, folder: str):
         self.folder = folder

@@ -21,6 +21,8 @@ import tempfile
 import threading
 from urllib.parse import urljoin
 
+from .imagecache import beside_images
+
 FILE_NAME = "praxisblatt.pdf"
 PUBLISHER = "Thünen-Institut für Regionalentwicklung e. V."
 PARALLEL_FROM = 8  # sheets to set; below that, starting processes costs more than it saves
@@ -149,9 +151,7 @@ def _render_job(job: tuple[str, str, str]) -> None:
 
 
 def cache_folder(root: str) -> str:
-    images = os.environ.get("KSG_IMAGE_CACHE")
-    return os.path.join(os.path.dirname(os.path.abspath(images)) if images else os.path.join(root, ".cache"),
-                        "praxisblatt")
+    return beside_images(root, "praxisblatt")
 
 
 def write_sheets(site_dir: str, views, site_url: str, cache: str | None = None) -> str:
