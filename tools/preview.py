@@ -65,10 +65,13 @@ def serve(root: str, site_dir: str, found: Changes, port: int, seen: dict[str, f
         print(f"Der Port {port} ist schon belegt. Läuft die Vorschau schon? Sonst: make preview PORT=8001",
               file=sys.stderr)
         return 1
+    # The addresses are read before the server answers: once it does, an editor (or a test) may already be
+    # saving the story again, and a file read half-written would drop it from the list.
+    stories = story_urls(root, found)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     address = f"http://127.0.0.1:{port}/"
     print(f"\nDeine Vorschau läuft: {address}")
-    for title, url in story_urls(root, found):
+    for title, url in stories:
         print(f"  {title}\n    {address}{url}")
     print("Speicherst du eine Geschichte neu, baut sich die Vorschau neu: dann die Seite neu laden."
           "\nBeenden mit Strg+C.")
