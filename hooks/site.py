@@ -364,6 +364,12 @@ def on_nav(nav, config, files):
     return nav
 
 
+def on_build_error(error):
+    if state.search_parts is not None:  # a build that failed before on_post_build: no articles left in /tmp
+        state.search_parts.remove()
+        state.search_parts = None
+
+
 def on_post_build(config):
     """Steps after MkDocs' pages run here, in order (feeds, open data, ...); the search index beside them."""
     timings = {}
