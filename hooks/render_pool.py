@@ -18,9 +18,8 @@ import os
 import pickle
 import traceback
 
-from mkdocs.commands.build import _build_page, _populate_page, get_context
+from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.exceptions import PluginError
-from mkdocs.utils import write_file
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -54,29 +53,22 @@ class RenderPool:
     def __init__(self):
         self.children: list[tuple[int, int]] = []
         self.collected: dict = {}  # hooks running in workers may put picklable results here
-        self.parts_ready: list[int] = []  # one pipe per story worker: a byte once its search parts are written
 
     @staticmethod
     def workers() -> int:
         return max(1, int(os.environ.get("KSG_WORKERS", os.cpu_count() or 1)))
 
-    @staticmethod
-    def worth_it(story_files: list) -> bool:
-        """Whether start() forks: not for a build too small to gain from it."""
-        return RenderPool.workers() >= 2 and len(story_files) >= MIN_PAGES and hasattr(os, "fork")
-
-    def start(self, story_files: list, config, files, nav, parts=None) -> bool:
-        """Fork the workers; returns False when the build is too small to be worth it. With `parts`
-        (kleinstadt/search_parts.py), each worker writes its stories' articles there first: see wait_for_parts."""
-        self.children, self.collected, self.parts_ready = [], {}, []
+    def start(self, story_files: list, config, files, nav) -> bool:
+        """Fork the workers; returns False when the build is too small to be worth it."""
+        self.children, self.collected = [], {}
         workers = self.workers()
-        if not self.worth_it(story_files):
+        if workers < 2 or len(story_files) < MIN_PAGES or not hasattr(os, "fork"):
             return False
         # The workers share the parent's memory until they write to it, and the garbage collector writes to
         # every object it visits: frozen objects are never visited, so a worker copies only what it changes.
         gc.freeze()
         for index in range(workers):
-            self._fork(story_files[index::workers], config, files, nav, parts)
+            self._fork(story_files[index::workers], config, files, nav)
         for file in story_files:  # the workers build these pages; the parent skips them from now on
             file.inclusion = InclusionLevel.EXCLUDED
         logging.getLogger("mkdocs.structure.pages").addFilter(HideExclusionNotes({f.src_uri for f in story_files}))
@@ -91,43 +83,25 @@ class RenderPool:
             self._build(page_files, config, files, nav)
             return
         gc.freeze()
-        self._fork(page_files, config, files, nav, background=True)
+        self._fork(page_files, config, files, nav)
 
-    def _fork(self, share: list, config, files, nav, parts=None, background=False) -> None:
+    def _fork(self, share: list, config, files, nav) -> None:
         read_end, write_end = os.pipe()
-        ready_read, ready_write = os.pipe() if parts is not None else (None, None)
         pid = os.fork()
         if pid == 0:  # the worker
             os.close(read_end)
-            if ready_read is not None:
-                os.close(ready_read)
-            if background:
-                os.nice(19)  # only what Pagefind leaves of the processors
-            result = self._work(share, config, files, nav, parts, ready_write)
+            result = self._work(share, config, files, nav)
             with os.fdopen(write_end, "wb") as out:
                 pickle.dump(result, out)
             os._exit(0)
         os.close(write_end)
         self.children.append((pid, read_end))
-        if ready_write is not None:
-            os.close(ready_write)
-            self.parts_ready.append(ready_read)
 
-    def wait_for_parts(self) -> None:
-        """Wait until every story worker has written its search parts (or has stopped: finish() tells why)."""
-        for ready in self.parts_ready:
-            os.read(ready, 1)
-            os.close(ready)
-        self.parts_ready = []
-
-    def _work(self, share: list, config, files, nav, parts=None, ready: int | None = None) -> dict:
+    def _work(self, share: list, config, files, nav) -> dict:
         collect = _Collect()
         logging.getLogger("mkdocs").addHandler(collect)
         try:
-            if parts is None:
-                self._build(share, config, files, nav)
-            else:
-                self._build_stories(share, config, files, nav, parts, ready)
+            self._build(share, config, files, nav)
             return {"warnings": collect.records, "collected": self.collected}
         except BaseException:  # reported by the parent, which fails the build
             return {"warnings": collect.records, "error": traceback.format_exc(), "collected": {}}
@@ -146,43 +120,6 @@ class RenderPool:
         for file in share:
             _build_page(file.page, config, doc_files, nav, env)
             file.page.validate_anchor_links(files=files, log_level=level)
-        _validate_links_into(set(share), files, level)
-
-    @staticmethod
-    def _build_stories(share: list, config, files, nav, parts, ready: int) -> None:
-        """Story pages in two rounds: first each article into the search parts, for Pagefind to start on; then,
-        at the lowest priority, the whole pages around the same articles. Each step as MkDocs' _build_page."""
-        env = config.theme.get_env()
-        env = config.plugins.on_env(env, config=config, files=files)
-        doc_files = files.documentation_pages()
-        article = env.get_template("partials/ksg-story-article.html")
-        for file in share:
-            if file.page is None:
-                Page(None, file, config)
-            _populate_page(file.page, config, files)
-        contexts = []
-        for file in share:
-            page = file.page
-            config._current_page, page.active = page, True
-            context = get_context(nav, doc_files, config, page)
-            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
-            context["ksg_story_article"] = article.render(context)
-            parts.write_article(file.dest_uri, context["ksg_story_article"])
-            page.active = False
-            contexts.append(context)
-        os.write(ready, b"1")
-        os.close(ready)
-        os.nice(19)  # Pagefind has what it reads: the pages now take only what it leaves of the processors
-        level = config.validation.links.anchors
-        for file, context in zip(share, contexts):
-            page = file.page
-            config._current_page, page.active = page, True
-            output = env.get_template(page.meta.get("template", "main.html")).render(context)
-            output = config.plugins.on_post_page(output, page=page, config=config)
-            write_file(output.encode("utf-8", errors="xmlcharrefreplace"), file.abs_dest_path)
-            page.active = False
-            page.validate_anchor_links(files=files, log_level=level)
-        config._current_page = None
         _validate_links_into(set(share), files, level)
 
     def finish(self) -> None:

@@ -29,7 +29,6 @@ from kleinstadt import editor_page, feeds, opendata, praxisblatt, sitemap
 from kleinstadt.linked_data import LinkedData
 from kleinstadt.redirects import REDIRECT_PAGE, redirect_maps
 from kleinstadt import search
-from kleinstadt.search_parts import SearchParts
 from kleinstadt import compact, escaping, security, story_markdown
 from kleinstadt.imagecache import beside_images
 from kleinstadt.map import Maps
@@ -77,7 +76,6 @@ class _State:
     nav = None
     env = None
     defer_search: bool = False  # `make serve` (tools/serve.py) builds the search index in the background
-    search_parts: SearchParts | None = None  # what Pagefind reads, before the pages (kleinstadt/search_parts.py)
     # The address printed on a Praxisblatt: the published one, also in `make serve` (tools/serve.py), whose
     # pages use the serve address. So serve takes the sheets a build set from .cache/praxisblatt/ instead of
     # setting each anew (at 10,000 stories 3,334 sheets, 120 s before the first page), and a sheet printed
@@ -331,11 +329,8 @@ def _content_files_with(needles) -> list[str]:
 def on_post_page(output, page, config):
     entry = state.pages.get(page.file.src_uri)
     story = entry[1] if entry and entry[0] == "story" else None
-    output = compact.collapse(_harden(one_skip_link(output), page.ksg_scripts,
-                                      page.file.src_uri.removesuffix("index.md") or "/", story))
-    if state.search_parts is not None and story is None and search.reads(page.file.dest_uri):
-        state.search_parts.write_page(page.file.dest_uri, output)  # a town or pillar page, whole
-    return output
+    return compact.collapse(_harden(one_skip_link(output), page.ksg_scripts,
+                                    page.file.src_uri.removesuffix("index.md") or "/", story))
 
 
 def on_template_context(context, template_name, config):
@@ -355,19 +350,12 @@ def on_nav(nav, config, files):
     state.files, state.nav = files, nav
     if state.command != "serve":
         stories = [file for file in files.documentation_pages() if state.pages.get(file.src_uri, ("",))[0] == "story"]
-        state.search_parts = SearchParts() if pool.worth_it(stories) and not state.defer_search else None
-        pool.start(stories, config, files, nav, state.search_parts)
+        pool.start(stories, config, files, nav)
         in_nav = {page.file.src_uri for page in nav.pages}
         late_pages.defer([file for file in files.documentation_pages()
                           if state.pages.get(file.src_uri, ("",))[0] == "listing" and file.src_uri not in in_nav
                           and not search.reads(file.dest_uri)])
     return nav
-
-
-def on_build_error(error):
-    if state.search_parts is not None:  # a build that failed before on_post_build: no articles left in /tmp
-        state.search_parts.remove()
-        state.search_parts = None
 
 
 def on_post_build(config):
@@ -380,21 +368,15 @@ def on_post_build(config):
         timings[name] = time.perf_counter() - started
         return result
 
+    step("Geschichten", pool.finish)  # first: every story page must be written before the steps below read the HTML
     site_dir = config.site_dir
     views = state.views
-    parts, running = state.search_parts, None
+    # Each feature adds one line below and keeps its logic in a module of its own.
+    log.info(step("Bilder", state.media.write, site_dir))  # hard links to .cache/images; logs both counts: kleinstadt/media.py
+    # Pagefind (kleinstadt/search.py) starts now that every page it reads is written, and indexes while
+    # the steps below write the rest of the site; the build waits for it at the end.
+    running = None if state.defer_search else search.start_search_index(site_dir, log)
     try:
-        # Pagefind (kleinstadt/search.py) starts as soon as every page it reads is written, or the search part
-        # of every page (kleinstadt/search_parts.py); it indexes beside the steps below, which take what it
-        # leaves of the processors, and the build waits for it at the end.
-        if parts is not None:
-            step("Suchauszüge", pool.wait_for_parts)
-            running = search.start_search_index(site_dir, log, parts.folder)
-        step("Geschichten", pool.finish)  # before the steps below, which read the story pages' HTML
-        if running is None and not state.defer_search:
-            running = search.start_search_index(site_dir, log)
-        # Each feature adds one line below and keeps its logic in a module of its own.
-        log.info(step("Bilder", state.media.write, site_dir))  # hard links to .cache/images; logs both counts: kleinstadt/media.py
         late = late_pages.release(config, state.files, state.nav, state.env)  # late_pages.py
         publisher = config.site_author or config.site_name
         step("Feeds", feeds.write_feeds, site_dir, views, config.site_url, pool.collected.get("story_html", {}), publisher,
@@ -404,7 +386,11 @@ def on_post_build(config):
         step("Sitemap", sitemap.write_sitemap_and_robots, site_dir, views, config.site_url)  # kleinstadt/sitemap.py
         # After feeds and sitemap, so that neither lists it (nor does Pagefind, which reads only PAGES): kleinstadt/editor_page.py
         step("Redaktion", editor_page.write_editor, site_dir, views.content.root, os.path.dirname(os.path.dirname(__file__)))
-        step("Übersichtsseiten", pool.start_late, late, config, state.files, state.nav)  # at the lowest priority
+        # The held-back listing pages start when Pagefind builds its index on one core: right beside its
+        # reading (on both cores) they slowed Pagefind by 4-7 s, even at a lower priority.
+        if running is not None:
+            step("Warten auf Pagefinds Lesen", running.wait_until_building)
+        step("Übersichtsseiten", pool.start_late, late, config, state.files, state.nav)
         step("Warten auf Übersichtsseiten", pool.finish)
         if running is not None:
             index = step("Warten auf Suche", running.wait)
@@ -413,10 +399,6 @@ def on_post_build(config):
         if running is not None:
             running.stop()  # no Pagefind left writing into a site whose build failed
         raise
-    finally:
-        if parts is not None:
-            parts.remove()
-            state.search_parts = None
     # One line for operators and `make bench`: where the time after the pages went.
     log.info("Zeiten: Bilder vorbereiten %.2f s; " % state.media.summary.wall
              + "; ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.items()))

@@ -25,9 +25,6 @@ TRUSTED: dict[str, str] = {
                 "pages/ are written by the institute.",
     "json-ld": "A <script type=\"application/ld+json\"> from kleinstadt/linked_data.py: json.dumps of the data, "
                "with every '<', '>' and '&' written as a \\u escape, so no text can end the element.",
-    "story-article": "A story's article from overrides/partials/ksg-story-article.html, a template of this folder and "
-                     "so autoescaped, rendered moments before by the same worker with the same context (hooks/"
-                     "render_pool.py): the same HTML the include beside it would write.",
     "svg-map": "A map from kleinstadt/map.py: coordinates are numbers, and every name, title and address in it "
                "goes through html.escape.",
 }

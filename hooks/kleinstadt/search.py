@@ -44,6 +44,8 @@ ROOT = "[data-pagefind-body]"
 # chunks. The setting is Pagefind's own, though marked unstable: Pagefind is pinned in requirements.txt,
 # and tests/test_search_index.py checks that it still takes effect.
 CHUNK_SIZE = "10000"
+# What Pagefind prints when it has read the pages and starts building the index (Pagefind 1.5).
+BUILDING = b"[Building search indexes]"
 
 
 def reads(path: str) -> bool:
@@ -118,19 +120,29 @@ class RunningIndex:
     """Pagefind started in the background: the build goes on with pages Pagefind does not read (feeds, open
     data, later pages of the listings) on the other core, and `wait()` collects the index at the end."""
 
-    def __init__(self, site_dir: str, log: logging.Logger | None = None, pages_dir: str | None = None):
+    def __init__(self, site_dir: str, log: logging.Logger | None = None):
         self.site_dir = os.path.abspath(site_dir)
         self.output = os.path.join(self.site_dir, OUTPUT)
-        self.pages_dir = os.path.abspath(pages_dir or site_dir)  # what Pagefind reads: the site or its search parts
         self.log = log
         shutil.rmtree(self.output, ignore_errors=True)  # a fresh index: no chunks of an earlier run linger
         self.started = time.perf_counter()
         self.process: subprocess.Popen | None = None
         self.error: SearchIndexError | None = None
         try:
-            self.process = _start_pagefind(self.pages_dir, self.output)
+            self.process = _start_pagefind(self.site_dir, self.output)
         except SearchIndexError as error:
             self.error = error
+
+    def wait_until_building(self, poll: float = 0.05) -> None:
+        """Return once Pagefind has read every page and builds the index, the part of its work that runs on one
+        core (or once it has stopped): other work then takes the other core without slowing its reading."""
+        if self.process is None:
+            return
+        descriptor = self.process.messages.fileno()
+        while self.process.poll() is None:
+            if BUILDING in os.pread(descriptor, 1 << 16, 0):  # its messages so far; the file offset stays
+                return
+            time.sleep(poll)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -161,10 +173,9 @@ class RunningIndex:
         return index
 
 
-def start_search_index(site_dir: str, log: logging.Logger | None = None, pages_dir: str | None = None) -> RunningIndex:
-    """Start indexing `site_dir` once every page Pagefind reads (PAGES) is written, or once their search parts
-    are (`pages_dir`, kleinstadt/search_parts.py); the index goes into `site_dir`. Collect it with wait()."""
-    return RunningIndex(site_dir, log, pages_dir)
+def start_search_index(site_dir: str, log: logging.Logger | None = None) -> RunningIndex:
+    """Start indexing `site_dir` once every page Pagefind reads (PAGES) is written; collect with wait()."""
+    return RunningIndex(site_dir, log)
 
 
 def build_search_index(site_dir: str, log: logging.Logger | None = None) -> SearchIndex | None:
