@@ -48,8 +48,9 @@ def run(root: str, timeout: float = 1800) -> dict:
     port = _free_port()
     site_dir = os.path.join(root, ".site-serve")
     log_path = os.path.join(root, "serve.log")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", KSG_IMAGE_CACHE=os.path.join(root, ".cache", "images"))
-    env["PYTHONPATH"] = os.pathsep.join([os.path.join(os.path.dirname(HERE), "hooks"), HERE])
+    from bench import corpus_env  # the environment of every build of the corpus: its image cache, our hooks
+
+    env = corpus_env(root)
     story = sorted(glob.glob(os.path.join(root, "stories", "*", "*", "index.md")))[len(glob.glob(
         os.path.join(root, "stories", "*", "*", "index.md"))) // 2]
     slug = os.path.basename(os.path.dirname(story)).split("-", 3)[3]
